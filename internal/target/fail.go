@@ -1,0 +1,45 @@
+// This file turns errors into the one line a learner reads before a program
+// exits: what went wrong, where, and what to do about it.
+
+package target
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// Explain adds what to do to errors a learner can fix: a refused connection
+// means no delay server listens there, a reset or timeout usually means the
+// server is overloaded or is not a delay server. Other errors come back as
+// they are. t may be nil when the failure happened before a target existed.
+func Explain(err error, t *Target) error {
+	if err == nil || t == nil {
+		return err
+	}
+	addr := t.AddrPort.String()
+	switch {
+	case isRefused(err):
+		return fmt.Errorf("%w; nothing accepts connections on %s: start the delay server with `go run ./delayserver -addr %s`, or leave out -addr to use an embedded one", err, addr, addr)
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ETIMEDOUT):
+		return fmt.Errorf("%w; is %s a delay server, and is it overloaded? try fewer requests", err, addr)
+	}
+	return err
+}
+
+// Fail prints "program: err" on one line of stderr and exits with status 1.
+// Errors that span lines are folded so that the message stays one line.
+func Fail(program string, err error) {
+	fmt.Fprintf(os.Stderr, "%s: %s\n", program, OneLine(err))
+	os.Exit(1)
+}
+
+// OneLine renders err on a single line.
+func OneLine(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+}
