@@ -1,0 +1,77 @@
+// Stage 02: the same program as stage 01, but the loop that drove it now
+// waits in epoll instead of sleeping; and JoinAll, to run requests at once.
+//
+// This file only wires things together: flags, the target, the run, the exit.
+// Read runtime.go, registry.go, http.go, coroutine.go and join.go for the
+// lesson.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
+)
+
+// program names this stage in error messages.
+const program = "stage02_reactor"
+
+func main() {
+	flags := target.Register(flag.CommandLine)
+	join := flag.Bool("join", false, "make the two requests at the same time with JoinAll (about 600 ms instead of 1 s)")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		target.Fail(program, fmt.Errorf("unexpected argument %q: this program takes only flags (see -h)", flag.Arg(0)))
+	}
+	t, err := flags.Resolve(os.Stderr)
+	if err != nil {
+		target.Fail(program, err)
+	}
+	err = run(t, *join, os.Stdout)
+	if closeErr := t.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		target.Fail(program, target.Explain(err, t))
+	}
+}
+
+// run creates the runtime and blocks on the program: the two requests one
+// after the other, or, with join, both at once.
+func run(t *target.Target, join bool, out io.Writer) (err error) {
+	rt, err := NewRuntime(out)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if closeErr := rt.Close(); err == nil {
+			err = closeErr
+		}
+	}()
+	client := &HTTPClient{Target: t, Registry: rt.Registry(), Out: out}
+	get := func(path string) Future[string] { return client.Get(path) }
+	if join {
+		return runJoined(rt, get, out)
+	}
+	_, err = BlockOn[struct{}](rt, NewCoroutine(out, get))
+	return err
+}
+
+// runJoined is the program with both requests awaited together:
+//
+//	fmt.Println("Program starting")
+//	bodies := await(JoinAll(Get("/600/HelloAsyncAwait"), Get("/400/HelloAsyncAwait")))
+//	for _, body := range bodies { fmt.Println(body) }
+func runJoined(rt *Runtime, get func(path string) Future[string], out io.Writer) error {
+	fmt.Fprintln(out, "Program starting")
+	bodies, err := BlockOn(rt, JoinAll(get(firstPath), get(secondPath)))
+	if err != nil {
+		return err
+	}
+	for _, body := range bodies {
+		fmt.Fprintln(out, body)
+	}
+	return nil
+}

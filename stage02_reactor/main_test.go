@@ -1,0 +1,169 @@
+// This file holds what every test in the package shares: the leak check
+// that runs after all tests, and small test doubles and helpers.
+
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
+)
+
+// TestMain fails the run if any test leaves a goroutine behind (a delay
+// server not closed, a scripted server still waiting).
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// fakeFuture is a test double for any future: it answers Pending for the
+// first pendingPolls polls and then result, and counts how often it was
+// polled. Tests of code that drives futures use it instead of real sockets.
+type fakeFuture[T any] struct {
+	pendingPolls int
+	result       Poll[T]
+	polls        int
+}
+
+// Poll implements Future.
+func (f *fakeFuture[T]) Poll() Poll[T] {
+	f.polls++
+	if f.polls <= f.pendingPolls {
+		return Pending[T]()
+	}
+	return f.result
+}
+
+// closableFuture is a fake future that, like the HTTP future, holds
+// something that must be released: it counts calls to Close.
+type closableFuture struct {
+	fakeFuture[string]
+	closed int
+}
+
+// Close implements io.Closer.
+func (c *closableFuture) Close() error {
+	c.closed++
+	return nil
+}
+
+// fakeRegistry is a test double for the runtime's Registry: it records which
+// fds are watched and every call made, and can be told to refuse Register.
+type fakeRegistry struct {
+	registerErr error
+	watched     map[int]bool
+	calls       []string
+}
+
+// Register implements Registrar.
+func (r *fakeRegistry) Register(fd int) error {
+	r.calls = append(r.calls, fmt.Sprintf("register %d", fd))
+	if r.registerErr != nil {
+		return r.registerErr
+	}
+	if r.watched == nil {
+		r.watched = map[int]bool{}
+	}
+	r.watched[fd] = true
+	return nil
+}
+
+// Deregister implements Registrar.
+func (r *fakeRegistry) Deregister(fd int) error {
+	call := fmt.Sprintf("deregister %d", fd)
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+		call += " after it was closed" // too late: the number may be reused
+	}
+	r.calls = append(r.calls, call)
+	if !r.watched[fd] {
+		return fmt.Errorf("fd %d is not registered", fd)
+	}
+	delete(r.watched, fd)
+	return nil
+}
+
+// openFDs counts the file descriptors this process has open, so a test can
+// check that a future or a runtime closed what it opened.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err, "listing /proc/self/fd to count open file descriptors")
+	return len(entries)
+}
+
+// epollWatchList reads the kernel's own list of the fds an epoll instance
+// watches, with their event masks, from /proc/self/fdinfo.
+func epollWatchList(t *testing.T, epfd int) map[int]uint32 {
+	t.Helper()
+	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
+	require.NoError(t, err, "reading the epoll instance's fdinfo")
+	defer file.Close()
+	watched := map[int]uint32{}
+	scanner := bufio.NewScanner(file)
+	for scanner.Scan() {
+		// Lines look like "tfd:        7 events:   80002005 data: ...".
+		fields := strings.Fields(scanner.Text())
+		if len(fields) < 4 || fields[0] != "tfd:" || fields[2] != "events:" {
+			continue
+		}
+		fd, err := strconv.Atoi(fields[1])
+		require.NoError(t, err)
+		mask, err := strconv.ParseUint(fields[3], 16, 32)
+		require.NoError(t, err)
+		watched[fd] = uint32(mask)
+	}
+	require.NoError(t, scanner.Err())
+	return watched
+}
+
+// newPipe returns a non-blocking pipe (read end, write end), closed when the
+// test ends. A pipe is the simplest fd whose readiness a test controls.
+func newPipe(t *testing.T) (r, w int) {
+	t.Helper()
+	var fds [2]int
+	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	t.Cleanup(func() {
+		_ = unix.Close(fds[0])
+		_ = unix.Close(fds[1])
+	})
+	return fds[0], fds[1]
+}
+
+// newTestRuntime returns a runtime that prints to out and is closed when the
+// test ends.
+func newTestRuntime(t *testing.T, out *strings.Builder) *Runtime {
+	t.Helper()
+	rt, err := NewRuntime(out)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rt.Close() })
+	return rt
+}
+
+// targetFor builds a Target for a loopback address a test listens on.
+func targetFor(t *testing.T, addr string) *target.Target {
+	t.Helper()
+	ap, err := netip.ParseAddrPort(addr)
+	require.NoError(t, err)
+	return &target.Target{AddrPort: ap, Host: addr}
+}
+
+// closedPort returns a loopback address nothing listens on: it listens on a
+// free port, notes it and closes the listener again.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExportWritesABuildableStudentEditionWithoutSolutions(t *testing.T) {
+	p := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "student")
+	require.NoError(t, exportStudentEdition(p, dir))
+
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+		out, err := runGo(context.Background(), dir, args...)
+		require.NoError(t, err, "go %v in the export:\n%s", args, out)
+	}
+	for _, m := range p.Markers {
+		got := string(mustRead(t, filepath.Join(dir, filepath.FromSlash(m.File))))
+		assert.Contains(t, got, notDoneMessage(m.ID), "%s in %s is not stubbed", m.Func, m.File)
+	}
+	greet := string(mustRead(t, filepath.Join(dir, "calc", "greet.go")))
+	assert.NotContains(t, greet, `"fmt"`, "the unused import was not dropped")
+	leaks, err := findLeaks(dir, p.Markers)
+	require.NoError(t, err)
+	assert.Empty(t, leaks)
+
+	tests := string(mustRead(t, filepath.Join(dir, "calc", "calc_test.go")))
+	assert.Equal(t, string(mustRead(t, filepath.Join(p.Root, "calc", "calc_test.go"))), tests, "tests travel intact")
+	assert.Equal(t, string(mustRead(t, filepath.Join(p.Root, "README.md"))), string(mustRead(t, filepath.Join(dir, "ABOUT.md"))))
+	readme := string(mustRead(t, filepath.Join(dir, "README.md")))
+	assert.Contains(t, readme, "student edition")
+	assert.Contains(t, readme, "go run ./workbook hint ID")
+	assert.Contains(t, readme, "| 3 | 2 | `sum` | Sum with Add | 3 | add |")
+	assert.True(t, isStudentEdition(dir))
+	assert.FileExists(t, filepath.Join(dir, ".github", "workflows", "classroom.yml"))
+
+	// The student edition is itself a workbook the runner can load.
+	sp, err := loadProject(dir)
+	require.NoError(t, err)
+	assert.True(t, sp.Student)
+}
+
+func TestExportFindsLeftoverSolutions(t *testing.T) {
+	p := loadFixture(t)
+	// A test double that repeats the solution gives it away too.
+	writeFiles(t, p.Root, map[string]string{"calc/double_test.go": "package calc\n\nfunc addDouble(xs ...int) int {\n\ttotal := 0\n\tfor _, x := range xs {\n\t\ttotal = Add(total, x)\n\t}\n\treturn total\n}\n"})
+	p, err := loadProject(p.Root)
+	require.NoError(t, err)
+	err = exportStudentEdition(p, filepath.Join(t.TempDir(), "student"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "calc/double_test.go: contains the solution of exercise sum (Sum, calc/calc.go:14)")
+}
+
+func TestExportRefusesAFolderInUseOrInsideTheRepository(t *testing.T) {
+	p := loadFixture(t)
+	busy := t.TempDir()
+	writeFiles(t, busy, map[string]string{"x.txt": "mine"})
+	err := exportStudentEdition(p, busy)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not empty")
+
+	err = exportStudentEdition(p, filepath.Join(p.Root, "student"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inside the repository")
+}
+
+func TestExportCopiesWhatGitWouldCommitAndNoHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		".gitignore":           "/.workbook/\n/.notes/\n*.log\n",
+		".notes/plan.md":       "maintainers only",
+		"debug.log":            "ignored",
+		"new/untracked.md":     "not yet committed, not ignored",
+		".workbook/state.json": "{}",
+	})
+	for _, args := range [][]string{{"init", "-q"}, {"add", "calc", "counter", "go.mod", "README.md", "workbook", ".gitignore"}} {
+		out, err := exec.Command("git", append([]string{"-C", root}, args...)...).CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+	}
+	p, err := loadProject(root)
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "student")
+	require.NoError(t, exportStudentEdition(p, dir))
+	assert.FileExists(t, filepath.Join(dir, "new", "untracked.md"))
+	assert.FileExists(t, filepath.Join(dir, ".gitignore"))
+	for _, absent := range []string{".git", ".notes", "debug.log", ".workbook"} {
+		_, err := os.Stat(filepath.Join(dir, absent))
+		assert.True(t, os.IsNotExist(err), "%s must not be exported", absent)
+	}
+}
+
+func TestClassroomWorkflowIsValidYAMLOfTheExpectedShape(t *testing.T) {
+	p := loadFixture(t)
+	wf := classroomWorkflow(p.Manifest)
+	text := renderWorkflow(wf)
+	want, err := json.Marshal(wf)
+	require.NoError(t, err)
+	// JSON is YAML: comparing the written YAML with the values proves both
+	// that it parses and that it says exactly what the Go values say.
+	assert.YAMLEq(t, string(want), text)
+
+	steps := wf.Jobs["run-autograding-tests"].Steps
+	assert.Equal(t, checkoutAction, steps[0].Uses)
+	assert.Equal(t, setupGoAction, steps[1].Uses)
+	assert.Equal(t, []withEntry{{"go-version-file", "go.mod"}}, steps[1].With)
+	graders := steps[3 : len(steps)-1]
+	require.Len(t, graders, len(p.Manifest.Exercises))
+	for i, e := range p.Manifest.Exercises {
+		s := graders[i]
+		assert.Equal(t, e.ID, s.ID)
+		assert.Equal(t, graderAction, s.Uses)
+		with := map[string]any{}
+		for _, w := range s.With {
+			with[w.Key] = w.Value
+		}
+		assert.Equal(t, e.Points, with["max-score"])
+		assert.Equal(t, "go run ./workbook check "+e.ID, with["command"])
+		assert.Equal(t, graderTimeoutMinutes, with["timeout"])
+		assert.NotEmpty(t, with["test-name"])
+	}
+	reporter := steps[len(steps)-1]
+	assert.Equal(t, reporterAction, reporter.Uses)
+	assert.Equal(t, []withEntry{{"runners", "add,greet,sum,counter"}}, reporter.With)
+	assert.Equal(t, "${{steps.sum.outputs.result}}", reporter.Env["SUM_RESULTS"])
+	assert.Len(t, reporter.Env, 4)
+	assert.True(t, strings.HasPrefix(text, "#"), "the file says it was generated")
+}
+
+func TestReporterEnvFollowsTheReportersNamingRule(t *testing.T) {
+	// The reporter reads process.env[`${runner.toUpperCase()}_RESULTS`].
+	assert.Equal(t, "S03-WAKER-WAKE_RESULTS", reporterEnv("s03-waker-wake"))
+}

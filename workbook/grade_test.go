@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// gradeFixture grades a copy of the fixture in which greet is still an
+// exercise panic and the rest is solved: 7 of 8 points.
+func gradeFixture(t *testing.T) *gradeReport {
+	t.Helper()
+	p := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "graded")
+	require.NoError(t, writeEdition(p, dir, func(id string) bool { return id == "greet" }))
+	gp, err := loadProject(dir)
+	require.NoError(t, err)
+	r, err := grade(context.Background(), gp)
+	require.NoError(t, err)
+	return r
+}
+
+func TestGradeAwardsPointsPerPassingExercise(t *testing.T) {
+	r := gradeFixture(t)
+	assert.Equal(t, 7, r.Score)
+	assert.Equal(t, 8, r.MaxScore)
+
+	t.Run("text", func(t *testing.T) {
+		out, err := gradeText(r)
+		require.NoError(t, err)
+		text := string(out)
+		assert.Contains(t, text, "Grade: 7/8 points (3 of 4 exercises pass)")
+		assert.Contains(t, text, "✗ greet    0/1  Greet by name: not done yet")
+		assert.Contains(t, text, "✓ sum      3/3  Sum with Add")
+	})
+
+	t.Run("json", func(t *testing.T) {
+		out, err := gradeJSON(r)
+		require.NoError(t, err)
+		var got jsonReport
+		require.NoError(t, json.Unmarshal(out, &got))
+		assert.Equal(t, 7, got.Score)
+		require.Len(t, got.Exercises, 4)
+		assert.Equal(t, "greet", got.Exercises[1].ID)
+		assert.False(t, got.Exercises[1].Passed)
+		assert.Equal(t, "notdone", got.Exercises[1].Status)
+		assert.Equal(t, map[string]string{"calc:TestGreetTrimsName": "fail"}, got.Exercises[1].Tests)
+	})
+
+	t.Run("gradescope", func(t *testing.T) {
+		out, err := gradeGradescope(r)
+		require.NoError(t, err)
+		// Decode into a plain map: the shape Gradescope reads, not ours.
+		var got struct {
+			Score float64 `json:"score"`
+			Tests []struct {
+				Name     string   `json:"name"`
+				Score    *float64 `json:"score"`
+				MaxScore *float64 `json:"max_score"`
+				Output   string   `json:"output"`
+				Status   string   `json:"status"`
+			} `json:"tests"`
+		}
+		require.NoError(t, json.Unmarshal(out, &got))
+		assert.Equal(t, 7.0, got.Score)
+		require.Len(t, got.Tests, 4)
+		greet := got.Tests[1]
+		assert.Equal(t, "greet: Greet by name", greet.Name)
+		require.NotNil(t, greet.Score)
+		require.NotNil(t, greet.MaxScore)
+		assert.Equal(t, 0.0, *greet.Score)
+		assert.Equal(t, 1.0, *greet.MaxScore)
+		assert.Equal(t, "failed", greet.Status)
+		assert.Contains(t, greet.Output, "not done yet")
+		assert.Contains(t, greet.Output, "go run ./workbook hint greet")
+		assert.Equal(t, 3.0, *got.Tests[2].Score)
+		assert.Equal(t, "passed", got.Tests[2].Status)
+	})
+
+	t.Run("junit", func(t *testing.T) {
+		out, err := gradeJUnit(r)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(string(out), "<?xml"))
+		var got struct {
+			XMLName  xml.Name `xml:"testsuites"`
+			Tests    int      `xml:"tests,attr"`
+			Failures int      `xml:"failures,attr"`
+			Suites   []struct {
+				Name  string `xml:"name,attr"`
+				Cases []struct {
+					Name    string `xml:"name,attr"`
+					Failure *struct {
+						Message string `xml:"message,attr"`
+						Text    string `xml:",chardata"`
+					} `xml:"failure"`
+				} `xml:"testcase"`
+			} `xml:"testsuite"`
+		}
+		require.NoError(t, xml.Unmarshal(out, &got))
+		assert.Equal(t, 4, got.Tests)
+		assert.Equal(t, 1, got.Failures)
+		require.Len(t, got.Suites, 2)
+		assert.Equal(t, "stage 1", got.Suites[0].Name)
+		require.Len(t, got.Suites[0].Cases, 2)
+		require.NotNil(t, got.Suites[0].Cases[1].Failure)
+		assert.Equal(t, "not done yet", got.Suites[0].Cases[1].Failure.Message)
+		assert.Nil(t, got.Suites[0].Cases[0].Failure)
+	})
+}
+
+func TestGradeCommandWritesTheChosenFormatToAFile(t *testing.T) {
+	root := copyFixture(t)
+	out := filepath.Join(t.TempDir(), "results.json")
+	code, stdout, stderr := runApp(t, root, "grade", "--format", "gradescope", "--out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "8/8 points")
+	var got gradescopeResults
+	require.NoError(t, json.Unmarshal(mustRead(t, out), &got))
+	assert.Equal(t, 8.0, got.Score)
+
+	code, _, stderr = runApp(t, root, "grade", "--format", "yaml")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "workbook: grade: unknown format \"yaml\"; use text, json, gradescope or junit\n", stderr)
+}

@@ -1,0 +1,140 @@
+// Command workbook is the exercise runner of the asyncgo workbook, in the
+// spirit of rustlings: it shows progress, checks the current exercise, gives
+// hints, watches files, exports a student edition, grades and verifies.
+//
+//	go run ./workbook                 progress per stage (same as list)
+//	go run ./workbook check [ID]      run an exercise's tests
+//	go run ./workbook hint ID         the next hint
+//
+// `go run ./workbook help` lists every command.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// usage is printed by `help`, -h and --help.
+const usage = `workbook: the asyncgo exercise runner
+
+usage: go run ./workbook [command] [arguments]
+
+For learners:
+  list [--json]              progress per stage (the default command)
+  check [ID | stageN | all]  run the tests of an exercise (default: the first
+                             one not done yet); --verbose prints their output
+  hint ID [--all]            the next hint for an exercise (--all: every hint)
+  watch                      check the current exercise whenever a .go file
+                             changes; Ctrl-C stops
+  diff A B                   what changed between two stages, e.g. diff 1 2
+
+For teachers and maintainers:
+  export DIR                 write the student edition into the new folder DIR
+  grade [--format F] [--out FILE]
+                             run every exercise and report points; F is text,
+                             json, gradescope or junit
+  verify [--jobs N] [--keep] prove that every exercise fails in the student
+                             edition and passes once restored (reference only)
+`
+
+// app is one run of the runner. Commands write to its streams and find the
+// workbook from its folder, so tests can run them in-process.
+type app struct {
+	stdout, stderr io.Writer
+	dir            string
+}
+
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// exitError ends the run with a status after the command has already said
+// everything worth saying (a failed check, a failed verify).
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// errHelp asks for the usage text.
+var errHelp = errors.New("help requested")
+
+func main() {
+	// Ctrl-C cancels the context: watch and long runs stop their go test
+	// children and exit cleanly instead of leaving them behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "workbook: cannot tell the current folder: %v\n", err)
+		os.Exit(1)
+	}
+	a := &app{stdout: os.Stdout, stderr: os.Stderr, dir: wd}
+	code := a.run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit status.
+func (a *app) run(ctx context.Context, args []string) int {
+	name := "list"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	commands := map[string]func(context.Context, []string) error{
+		"list":   a.cmdList,
+		"check":  a.cmdCheck,
+		"hint":   a.cmdHint,
+		"watch":  a.cmdWatch,
+		"diff":   a.cmdDiff,
+		"export": a.cmdExport,
+		"grade":  a.cmdGrade,
+		"verify": a.cmdVerify,
+	}
+	var err error
+	switch name {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(a.stdout, usage)
+		return 0
+	default:
+		cmd, ok := commands[name]
+		if !ok {
+			known := sortedKeys(commands)
+			err = &usageError{fmt.Sprintf("unknown command %q%s (go run ./workbook help lists them)", name, didYouMean(name, known))}
+			break
+		}
+		err = cmd(ctx, args)
+	}
+	var ue *usageError
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		fmt.Fprint(a.stdout, usage)
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(a.stderr, "workbook: %s\n", ue.msg)
+		return 2
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(a.stderr, "workbook: interrupted")
+		return 130
+	default:
+		fmt.Fprintf(a.stderr, "workbook: %v\n", err)
+		return 1
+	}
+}
+
+// project finds and loads the workbook the command runs in.
+func (a *app) project() (*Project, error) {
+	root, err := findRoot(a.dir)
+	if err != nil {
+		return nil, err
+	}
+	return loadProject(root)
+}

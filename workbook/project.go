@@ -1,0 +1,71 @@
+// This file loads everything the commands work on: the module root, its
+// files, the manifest and the markers, checked against each other.
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Project is a loaded and validated workbook.
+type Project struct {
+	Root     string
+	Files    []string // slash paths relative to Root
+	Manifest *Manifest
+	Markers  []*Marker
+	// Student is true in an exported student edition.
+	Student bool
+}
+
+// loadProject reads and validates the workbook at root. Any inconsistency
+// between manifest, markers and tests is an error listing every problem.
+func loadProject(root string) (*Project, error) {
+	files, err := listProjectFiles(root)
+	if err != nil {
+		return nil, err
+	}
+	m, err := readManifest(root)
+	if err != nil {
+		return nil, err
+	}
+	markers, probs := scanMarkers(root, files)
+	probs = append(probs, validateProject(root, m, markers)...)
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	return &Project{
+		Root:     root,
+		Files:    files,
+		Manifest: m,
+		Markers:  markers,
+		Student:  isStudentEdition(root),
+	}, nil
+}
+
+// MarkersOf lists the marked functions of one exercise.
+func (p *Project) MarkersOf(id string) []*Marker {
+	var out []*Marker
+	for _, mk := range p.Markers {
+		if mk.ID == id {
+			out = append(out, mk)
+		}
+	}
+	return out
+}
+
+// statePath is where the runner remembers results and hints.
+func (p *Project) statePath() string {
+	return filepath.Join(p.Root, ".workbook", "state.json")
+}
+
+// editionPath marks an exported student edition. It lives in workbook/ rather
+// than .workbook/ because the project's .gitignore ignores .workbook/, and the
+// marker must travel with the template repository a teacher pushes.
+const editionPath = "workbook/EDITION"
+
+// isStudentEdition reports whether root is an exported student edition.
+func isStudentEdition(root string) bool {
+	_, err := os.Stat(filepath.Join(root, filepath.FromSlash(editionPath)))
+	return err == nil
+}
