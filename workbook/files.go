@@ -19,8 +19,10 @@ import (
 
 // neverExported are top-level folders that belong to one person's checkout,
 // not to the project: the runner's state, the maintainers' notes, the output
-// of the performance sweep and git's own history.
-var neverExported = []string{".git", ".workbook", ".notes", "perf-out"}
+// of the performance sweep and git's own history. The maintainers' CI script
+// stays behind too: it runs verify, which only works on the reference, and
+// the student edition is graded by its own classroom workflow instead.
+var neverExported = []string{".git", ".workbook", ".notes", "perf-out", ".ci"}
 
 // listProjectFiles returns the project's regular files as slash paths
 // relative to root, sorted.
