@@ -1,0 +1,123 @@
+// This file is the executor: it keeps the tasks, polls those that were
+// woken, and sleeps (parks) when none was, until a Waker unparks it.
+
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// Task is a future the executor runs to completion. Its value is not
+// wanted, only that it finishes (and whether it failed).
+type Task = Future[struct{}]
+
+// Executor runs tasks on the goroutine that calls BlockOn.
+//
+// Compared with stage 02's BlockOn, the executor no longer waits on epoll
+// and no longer polls blindly after every event: it polls exactly the tasks
+// whose wakers were called, and in between it parks, using no CPU at all.
+// Who calls the wakers is not its business: the reactor, another goroutine,
+// or a task itself.
+//
+// Only the goroutine running BlockOn touches the tasks, so they need no
+// lock; what other threads share is the ready queue and the parker, reached
+// through wakers.
+type Executor struct {
+	name   string
+	out    io.Writer
+	tasks  map[int]Task
+	lastID int
+	ready  *ReadyQueue
+	parker Parker
+	batch  []int // the ids being polled this round; kept to reuse its memory
+}
+
+// NewExecutor returns an executor with no tasks. name starts each line it
+// prints to out ("main: 1 pending tasks. Sleep until notified.").
+func NewExecutor(name string, out io.Writer) *Executor {
+	return &Executor{
+		name:   name,
+		out:    out,
+		tasks:  map[int]Task{},
+		ready:  NewReadyQueue(),
+		parker: NewParker(),
+	}
+}
+
+// BlockOn runs main to completion, with any other task the executor has, and
+// returns when no task is left.
+//
+// The loop: poll every task in the ready queue; if tasks remain, none of
+// them can make progress now, so say so and park until a waker unparks the
+// executor. A task that is not in the ready queue is never polled: no busy
+// loop, no sleep.
+//
+// The first task to fail ends BlockOn with its error. The tasks left are
+// abandoned: each is closed (if it holds sockets, they are released) and
+// dropped.
+func (e *Executor) BlockOn(main Task) error {
+	e.add(main)
+	for {
+		if err := e.pollReady(); err != nil {
+			e.abandonAll()
+			return err
+		}
+		if len(e.tasks) == 0 {
+			fmt.Fprintf(e.out, "%s: All tasks are finished\n", e.name)
+			return nil
+		}
+		fmt.Fprintf(e.out, "%s: %d pending tasks. Sleep until notified.\n", e.name, len(e.tasks))
+		e.parker.Park()
+	}
+}
+
+// add gives the executor a task and queues its first poll. The id goes on
+// the ready queue directly, without unparking: add runs on the executor's
+// own goroutine, which is awake by definition.
+func (e *Executor) add(task Task) {
+	e.lastID++
+	e.tasks[e.lastID] = task
+	e.ready.Push(e.lastID)
+}
+
+// pollReady polls the woken tasks until none is left in the ready queue, and
+// removes those that finish. It returns the error of the first task that
+// fails.
+//
+// A woken id with no task is skipped: the task has finished, and the wake-up
+// came late (a reactor event already on its way, a waker another goroutine
+// kept). Tasks woken while this runs are polled in the next round of the
+// loop, not lost.
+func (e *Executor) pollReady() error {
+	for e.ready.Len() > 0 {
+		e.batch = e.ready.TakeAll(e.batch)
+		for _, id := range e.batch {
+			task, ok := e.tasks[id]
+			if !ok {
+				continue
+			}
+			p := task.Poll(NewWaker(id, e.ready, e.parker))
+			if !p.Ready {
+				continue
+			}
+			delete(e.tasks, id)
+			if p.Err != nil {
+				return p.Err
+			}
+		}
+	}
+	return nil
+}
+
+// abandonAll drops every task left, closing those that hold resources (that
+// implement io.Closer). Go has no destructors: in Rust, dropping a future
+// closes its sockets; here the executor does it by hand.
+func (e *Executor) abandonAll() {
+	for id, task := range e.tasks {
+		if closer, ok := task.(io.Closer); ok {
+			_ = closer.Close()
+		}
+		delete(e.tasks, id)
+	}
+}

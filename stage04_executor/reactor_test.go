@@ -1,0 +1,319 @@
+// Tests for the Reactor. They use pipes instead of sockets (the reactor does
+// not care what an fd is) and wakers made by hand, so they depend neither on
+// the HTTP future nor on the executor.
+
+package main
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+)
+
+// writeByte makes the pipe's read end readable: an epoll event.
+func writeByte(t *testing.T, w int) {
+	t.Helper()
+	_, err := unix.Write(w, []byte{1})
+	require.NoError(t, err)
+}
+
+// requireStillRunning fails the test if the reactor's event loop has
+// stopped: a stopping reactor wakes every task, which must not be mistaken
+// for the event loop doing its job.
+func requireStillRunning(t *testing.T, r *Reactor) {
+	t.Helper()
+	require.NoError(t, r.err(), "the event loop must still be running after serving the event")
+}
+
+func TestNextIDNeverRepeatsAcrossGoroutines(t *testing.T) {
+	r := newTestReactor(t)
+	var mu sync.Mutex
+	seen := map[int]bool{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 500 {
+				id := r.NextID()
+				mu.Lock()
+				assert.False(t, seen[id], "NextID handed out %d twice", id)
+				seen[id] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+
+	assert.Len(t, seen, 4000)
+	assert.False(t, seen[0], "ids start at 1")
+}
+
+func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
+	r := newTestReactor(t)
+	rd, _ := newPipe(t)
+
+	require.NoError(t, r.Register(rd, r.NextID()))
+
+	watched := epollWatchList(t, r.epfd)
+	require.Contains(t, watched, rd, "after Register the fd must be on the epoll instance's watch list (EPOLL_CTL_ADD)")
+	want := uint32(unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET)
+	assert.Equal(t, want, watched[rd].mask&want, "the fd must be watched for socketInterest; the kernel shows mask %#x", watched[rd].mask)
+}
+
+func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
+	r := newTestReactor(t)
+	rd, _ := newPipe(t)
+	id := 1<<40 + 5 // an id no fd could be, using both halves of the data
+
+	require.NoError(t, r.Register(rd, id))
+
+	assert.Equal(t, uint64(id), epollWatchList(t, r.epfd)[rd].data,
+		"the event data must be the registration id (fd numbers are reused; ids are not): see setEventID")
+}
+
+func TestEventWakesWakerOfItsID(t *testing.T) {
+	r := newTestReactor(t)
+	rd, wr := newPipe(t)
+	id := r.NextID()
+	w := testWaker(11)
+	require.NoError(t, r.SetWaker(id, w))
+	require.NoError(t, r.Register(rd, id))
+
+	writeByte(t, wr)
+
+	waitWoken(t, w, "an event on a registered fd must wake the waker set for its id (look at eventLoop and wake)")
+	requireStillRunning(t, r)
+}
+
+func TestLatestWakerWins(t *testing.T) {
+	r := newTestReactor(t)
+	rd, wr := newPipe(t)
+	id := r.NextID()
+	earlier, later := testWaker(1), testWaker(2)
+	require.NoError(t, r.SetWaker(id, earlier))
+	require.NoError(t, r.SetWaker(id, later))
+	require.NoError(t, r.Register(rd, id))
+
+	writeByte(t, wr)
+
+	waitWoken(t, later, "the event must wake the waker of the latest SetWaker")
+	assert.Zero(t, earlier.ready.Len(), "a replaced waker must not be woken: SetWaker replaces, it does not add")
+	requireStillRunning(t, r)
+}
+
+func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
+	r := newTestReactor(t)
+	rd, wr := newPipe(t)
+	id := r.NextID()
+	require.NoError(t, r.Register(rd, id))
+	writeByte(t, wr) // an event nobody waits for
+
+	w := testWaker(1)
+	require.NoError(t, r.SetWaker(id, w))
+	writeByte(t, wr)
+
+	waitWoken(t, w, "after an event for an id without a waker, the event loop must carry on and serve the next event")
+	requireStillRunning(t, r)
+}
+
+func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
+	r := newTestReactor(t)
+	rd1, _ := newPipe(t)
+	rd2, wr2 := newPipe(t)
+	id1, id2 := r.NextID(), r.NextID()
+	w1, w2 := testWaker(1), testWaker(2)
+	require.NoError(t, r.SetWaker(id1, w1))
+	require.NoError(t, r.SetWaker(id2, w2))
+	require.NoError(t, r.Register(rd1, id1))
+	require.NoError(t, r.Register(rd2, id2))
+
+	writeByte(t, wr2)
+
+	waitWoken(t, w2)
+	assert.Zero(t, w1.ready.Len(), "an event on the second fd must not wake the first fd's task")
+	requireStillRunning(t, r)
+}
+
+func TestDeregisterRemovesFDAndWaker(t *testing.T) {
+	r := newTestReactor(t)
+	rd, _ := newPipe(t)
+	id := r.NextID()
+	require.NoError(t, r.SetWaker(id, testWaker(1)))
+	require.NoError(t, r.Register(rd, id))
+
+	require.NoError(t, r.Deregister(rd, id))
+
+	assert.NotContains(t, epollWatchList(t, r.epfd), rd, "after Deregister the fd must be off epoll's watch list (EPOLL_CTL_DEL)")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	assert.NotContains(t, r.wakers, id, "Deregister must forget the id's waker, or the map grows with every request")
+}
+
+func TestRegisterTwiceReportsError(t *testing.T) {
+	r := newTestReactor(t)
+	rd, _ := newPipe(t)
+	require.NoError(t, r.Register(rd, r.NextID()))
+
+	err := r.Register(rd, r.NextID())
+
+	assert.ErrorIs(t, err, unix.EEXIST, "registering an fd twice is a bug and must be reported, not ignored")
+}
+
+func TestDeregisterUnknownFDReportsError(t *testing.T) {
+	r := newTestReactor(t)
+	rd, _ := newPipe(t)
+
+	err := r.Deregister(rd, r.NextID())
+
+	assert.ErrorIs(t, err, unix.ENOENT, "deregistering an fd that was never registered must be reported")
+}
+
+func TestEventIDRoundTrips(t *testing.T) {
+	for _, id := range []int{0, 1, 1<<31 - 1, 1 << 31, 1<<32 + 7, 1<<62 + 3} {
+		var ev unix.EpollEvent
+		setEventID(&ev, id)
+		assert.Equal(t, id, eventID(ev), "eventID must give back the id setEventID stored")
+	}
+}
+
+func TestCloseStopsEventLoopAndReleasesFDs(t *testing.T) {
+	goroutinesBefore := goleak.IgnoreCurrent()
+	fdsBefore := openFDs(t)
+	r, err := NewReactor()
+	require.NoError(t, err)
+	require.Equal(t, fdsBefore+2, openFDs(t), "a reactor owns two fds: its epoll instance and the eventfd that stops it")
+
+	require.NoError(t, r.Close())
+
+	select {
+	case <-r.loopDone:
+	default:
+		t.Fatal("Close returned before the event loop did: Close must wait for the reactor's thread")
+	}
+	assert.Equal(t, fdsBefore, openFDs(t), "Close must close the epoll fd and the eventfd")
+	goleak.VerifyNone(t, goroutinesBefore)
+}
+
+func TestCreateAndCloseManyReactors(t *testing.T) {
+	goroutinesBefore := goleak.IgnoreCurrent()
+	fdsBefore := openFDs(t)
+
+	for i := range 200 {
+		r, err := NewReactor()
+		require.NoError(t, err, "reactor %d", i)
+		require.NoError(t, r.Close(), "reactor %d", i)
+	}
+
+	assert.Equal(t, fdsBefore, openFDs(t), "200 reactors created and closed must leave no fd behind")
+	goleak.VerifyNone(t, goroutinesBefore)
+}
+
+func TestCloseWithEventsPendingStillStops(t *testing.T) {
+	r, err := NewReactor()
+	require.NoError(t, err)
+	rd, wr := newPipe(t)
+	id := r.NextID()
+	require.NoError(t, r.SetWaker(id, testWaker(1)))
+	require.NoError(t, r.Register(rd, id))
+	writeByte(t, wr)
+
+	done := make(chan error, 1)
+	go func() { done <- r.Close() }()
+
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return within 5s: does the event loop stop on the eventfd's event?")
+	}
+}
+
+func TestCloseWakesWaitingTasks(t *testing.T) {
+	r, err := NewReactor()
+	require.NoError(t, err)
+	w := testWaker(1)
+	require.NoError(t, r.SetWaker(r.NextID(), w))
+
+	require.NoError(t, r.Close())
+
+	waitWoken(t, w, "Close must wake the tasks still waiting on the reactor, so they can find out and fail instead of sleeping for ever")
+}
+
+func TestClosedReactorRefusesWakersAndRegistrations(t *testing.T) {
+	r, err := NewReactor()
+	require.NoError(t, err)
+	rd, _ := newPipe(t)
+	require.NoError(t, r.Close())
+
+	assert.ErrorIs(t, r.SetWaker(r.NextID(), testWaker(1)), ErrReactorClosed, "SetWaker after Close must fail: nothing would ever call the waker")
+	assert.ErrorIs(t, r.Register(rd, r.NextID()), ErrReactorClosed, "Register after Close must fail")
+	assert.NoError(t, r.Deregister(rd, 1), "Deregister after Close has nothing to do and must not touch the closed epoll fd")
+}
+
+func TestCloseTwiceIsHarmless(t *testing.T) {
+	r, err := NewReactor()
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+
+	assert.NoError(t, r.Close(), "a second Close must return the first one's result, not close fds again")
+}
+
+// osThreads is the number of OS threads of this process.
+func osThreads(t *testing.T) int {
+	t.Helper()
+	status, err := os.ReadFile("/proc/self/status")
+	require.NoError(t, err)
+	for line := range strings.Lines(string(status)) {
+		if value, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			require.NoError(t, err)
+			return n
+		}
+	}
+	t.Fatal("no Threads: line in /proc/self/status")
+	return 0
+}
+
+func TestClosedReactorsLeaveNoThreads(t *testing.T) {
+	before := osThreads(t)
+	const reactors = 50
+
+	for i := range reactors {
+		r, err := NewReactor()
+		require.NoError(t, err, "reactor %d", i)
+		rd, wr := newPipe(t)
+		id := r.NextID()
+		w := testWaker(1)
+		require.NoError(t, r.SetWaker(id, w))
+		require.NoError(t, r.Register(rd, id))
+		writeByte(t, wr)
+		waitWoken(t, w) // the event loop has certainly run on its thread
+		require.NoError(t, r.Close(), "reactor %d", i)
+	}
+
+	// The Go runtime may keep a few idle threads of its own; what must not
+	// happen is one thread left per reactor.
+	assert.Less(t, osThreads(t), before+reactors/5,
+		"%d reactors created and closed left the process with %d threads (from %d): does the event-loop goroutine end, and does it stay locked so Go ends its thread with it?", reactors, osThreads(t), before)
+}
+
+func TestSetWakerReplacesTheEarlierWaker(t *testing.T) {
+	r := newTestReactor(t)
+	id := r.NextID()
+	earlier, later := testWaker(1), testWaker(2)
+
+	require.NoError(t, r.SetWaker(id, earlier))
+	require.NoError(t, r.SetWaker(id, later))
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	assert.Equal(t, later, r.wakers[id], "the reactor must keep the latest waker for an id: a later poll's waker replaces the earlier one")
+	assert.Len(t, r.wakers, 1, "one waker per id, not one per call")
+}

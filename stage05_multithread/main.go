@@ -1,0 +1,199 @@
+// main.go is the program: it reads the flags, checks them against what the
+// system allows, runs one mode, and prints the summary last.
+//
+// Exit status: 0 when every request succeeded; 1 when any request failed or
+// the run could not be done (the last line on stderr says why); 2 for a
+// mistake in the flags.
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
+)
+
+const program = "stage05_multithread"
+
+// Modes, in the order the help lists them.
+const (
+	modeRuntime    = "runtime"
+	modeThreads    = "threads"
+	modeGoroutines = "goroutines"
+)
+
+var modes = []string{modeRuntime, modeThreads, modeGoroutines}
+
+// goDefaultMaxThreads is Go's own default for runtime/debug.SetMaxThreads.
+const goDefaultMaxThreads = 10_000
+
+// errRequestsFailed ends a run in which some requests failed: the summary has
+// already said how many, so main only sets the exit status.
+var errRequestsFailed = errors.New("some requests failed")
+
+// usageError is a mistake in the flags (exit status 2).
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func main() {
+	// The threads mode re-runs this program as its child; see threads_child.go.
+	if job, ok := os.LookupEnv(threadsChildEnv); ok {
+		os.Exit(threadsChildMain(job, os.Stdout))
+	}
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usage):
+		fmt.Fprintf(os.Stderr, "%s: %v\n", program, err)
+		os.Exit(2)
+	case errors.Is(err, errRequestsFailed):
+		os.Exit(1)
+	default:
+		target.Fail(program, err)
+	}
+}
+
+// options are the parsed flags.
+type options struct {
+	mode       string
+	plan       Plan
+	quiet      bool
+	json       bool
+	maxThreads int
+	target     *target.Flags
+}
+
+// parseFlags reads the command line. Every mistake comes back as one line.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	fs.StringVar(&o.mode, "mode", modeRuntime, "what makes the requests: "+strings.Join(modes, ", "))
+	fs.IntVar(&o.plan.Executors, "executors", runtime.NumCPU(), "number of executors, each with its own OS thread")
+	fs.IntVar(&o.plan.Requests, "requests", 5, "requests per executor")
+	fs.DurationVar(&o.plan.Delay, "delay", 0, "the delay every request asks for (default: request i waits i seconds)")
+	fs.BoolVar(&o.quiet, "quiet", false, "print no line per response, only the summary")
+	fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
+	fs.IntVar(&o.maxThreads, "max-threads", goDefaultMaxThreads, "Go's limit on OS threads (runtime/debug.SetMaxThreads); threads mode only")
+	o.target = target.Register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: go run ./%s [flags]\n\n", program)
+		fmt.Fprintf(fs.Output(), "Makes executors × requests GET requests to the delay server and prints what they cost.\n")
+		fmt.Fprintf(fs.Output(), "Exit status: 0 all requests succeeded, 1 a request failed or the run could not be done, 2 bad flags.\n\n")
+		fs.PrintDefaults()
+	}
+	// The flag package would print the whole usage after an error; we print
+	// one line instead and the usage only when asked for with -h.
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return o, err
+	}
+	if err != nil {
+		return o, usagef("%v (run with -h for the flags)", err)
+	}
+	if fs.NArg() > 0 {
+		return o, usagef("unexpected argument %q: every setting is a flag, e.g. -requests 10 (run with -h for the flags)", fs.Arg(0))
+	}
+	if !slices.Contains(modes, o.mode) {
+		return o, usagef("unknown -mode %q: choose one of %s", o.mode, strings.Join(modes, ", "))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	o.plan.FixedDelay = given["delay"]
+	if given["max-threads"] && o.mode != modeThreads {
+		return o, usagef("-max-threads applies only to -mode threads")
+	}
+	if o.maxThreads < 1 {
+		return o, usagef("-max-threads %d: must be at least 1", o.maxThreads)
+	}
+	if err := validatePlan(o.plan); err != nil {
+		return o, usageError{err}
+	}
+	return o, nil
+}
+
+// run is the whole program but for choosing the exit status.
+func run(args []string, stdout, stderr io.Writer) (err error) {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	t, err := o.target.Resolve(stderr)
+	if err != nil {
+		return target.Explain(err, t)
+	}
+	defer func() {
+		if closeErr := t.Close(); closeErr != nil && err == nil {
+			err = fmt.Errorf("stop the embedded delay server: %w", closeErr)
+		}
+	}()
+
+	// In the threads mode the child holds the client sockets and this process
+	// the server's, so each process needs one socket per request.
+	serverInProcess := t.Embedded != nil && o.mode != modeThreads
+	openFiles, err := openFileLimit()
+	if err != nil {
+		return err
+	}
+	if err := checkSockets(o.plan, serverInProcess, openFiles); err != nil {
+		return err
+	}
+	if o.mode == modeThreads {
+		if err := checkThreads(o.plan, systemThreadLimits(o.maxThreads)); err != nil {
+			return err
+		}
+	}
+
+	r := NewResults(stdout, o.quiet)
+	figures, err := runMode(o, t, r, stderr)
+	if err != nil {
+		return target.Explain(err, t)
+	}
+	summary := newSummary(o.mode, o.plan, r, figures, serverInProcess)
+	if err := summary.Print(stdout, o.json); err != nil {
+		return fmt.Errorf("print the summary: %w", err)
+	}
+	if r.Failed() > 0 {
+		return errRequestsFailed
+	}
+	return nil
+}
+
+// runMode runs the chosen mode and measures it.
+func runMode(o options, t *target.Target, r *Results, stderr io.Writer) (Figures, error) {
+	switch o.mode {
+	case modeThreads:
+		launcher := ThreadsLauncher{
+			Command: reexecCommand,
+			Stderr:  stderr,
+			// Generous: only a child that is truly stuck runs into it.
+			Timeout: 2*o.plan.RequestTimeout() + childStartSlack,
+		}
+		return launcher.Run(t, o.plan, o.maxThreads, r)
+	case modeGoroutines:
+		return measured(runGoroutines, t, o.plan, r)
+	default:
+		return measured(runRuntime, t, o.plan, r)
+	}
+}
+
+// measured runs a mode inside this process and measures it.
+func measured(mode func(*target.Target, Plan, *Results) error, t *target.Target, p Plan, r *Results) (Figures, error) {
+	m := StartMeasurement(SamplingInterval(p))
+	err := mode(t, p, r)
+	figures := m.Stop()
+	return figures, err
+}

@@ -1,0 +1,58 @@
+// main_test.go holds what every test file of this package shares: TestMain
+// (which also plays the threads mode's child process) and test helpers.
+
+package main
+
+import (
+	"net"
+	"net/netip"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/asyncworkbook/asyncgo/internal/delayserver"
+	"github.com/asyncworkbook/asyncgo/internal/target"
+)
+
+func TestMain(m *testing.M) {
+	// The threads mode re-runs its own executable as a child; under `go
+	// test` that executable is this test binary, so it must be able to be
+	// the child too.
+	if job, ok := os.LookupEnv(threadsChildEnv); ok {
+		os.Exit(threadsChildMain(job, os.Stdout))
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// startServer starts a delay server on an ephemeral loopback port for one
+// test and returns it as a target.
+func startServer(t *testing.T) (*target.Target, *delayserver.Server) {
+	t.Helper()
+	srv, err := delayserver.Start(delayserver.Config{Addr: "127.0.0.1:0"})
+	require.NoError(t, err, "start an in-process delay server")
+	t.Cleanup(func() { srv.Close() })
+	ap, err := netip.ParseAddrPort(srv.Addr())
+	require.NoError(t, err)
+	return &target.Target{AddrPort: ap, Host: srv.Addr()}, srv
+}
+
+// closedPortTarget is a loopback address where nothing listens: a port that
+// was just free, so connecting to it is refused.
+func closedPortTarget(t *testing.T) *target.Target {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return &target.Target{AddrPort: netip.MustParseAddrPort(addr), Host: addr}
+}
+
+// openFDs counts the file descriptors this process has open.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	return len(entries)
+}

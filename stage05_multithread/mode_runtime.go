@@ -1,0 +1,111 @@
+// mode_runtime.go is the runtime mode: the runtime built in stages 01 to 04,
+// now with one executor per OS thread. All executors share one reactor, on
+// its own thread; each runs async_main, which spawns its share of the
+// requests. A waiting request costs a task in a map and a socket, never a
+// thread: the whole run uses executors + 1 threads of its own, however many
+// requests are in flight.
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
+)
+
+// runRuntime makes every request of the plan with p.Executors executors and
+// returns when all have answered or failed. Request failures are reported to
+// r, not returned; the error is for a run that could not be done.
+//
+// Nothing here can wait on a timer, so a server that never answers would
+// keep its requests pending for ever. A watchdog bounds the run instead:
+// after p.RequestTimeout() it closes the reactor, which wakes every waiting
+// task, and each still-unanswered request fails with a timeout.
+func runRuntime(t *target.Target, p Plan, r *Results) (err error) {
+	reactor, err := NewReactor()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		err = errors.Join(err, reactor.Close())
+	}()
+	report := &timeoutReporter{Reporter: r, timeout: p.RequestTimeout()}
+	watchdog := time.AfterFunc(report.timeout, func() {
+		report.expired.Store(true)
+		_ = reactor.Close()
+	})
+	defer watchdog.Stop()
+
+	// Quiet runs print nothing per response (Results' out is nil), and the
+	// executors follow: no park lines either.
+	var out io.Writer
+	if r.out != nil {
+		out = resultsWriter{r}
+	}
+	return startExecutors(p.Executors, func(index int) error {
+		// One client per executor: the client is shared by that executor's
+		// requests only, which all run on its thread.
+		client := &HTTPClient{Target: t, Reactor: reactor}
+		get := func(path string) Future[string] { return client.Get(path) }
+		executor := NewExecutor(fmt.Sprintf("executor-%d", index), out)
+		request := func(i int) Task { return NewRequest(index, i, p.Path(i), get, report) }
+		return executor.BlockOn(NewAsyncMain(p.Requests, executor, request))
+	})
+}
+
+// startExecutors calls run(0), ..., run(n-1) at once, each on a goroutine
+// locked to an OS thread of its own, waits for all of them, and returns
+// their errors joined.
+//
+// Why lock: an executor parks by blocking on its Parker, and Go would
+// otherwise run other goroutines on that thread meanwhile, or move the
+// executor to another thread when it wakes. Locked, each executor is the
+// only thing its thread ever runs, as in the book's design: one thread per
+// executor, asleep in the kernel when its executor parks. The goroutines
+// never unlock, so Go ends each thread when its executor returns.
+func startExecutors(n int, run func(index int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for index := range n {
+		wg.Go(func() {
+			runtime.LockOSThread()
+			errs[index] = run(index)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// resultsWriter writes the executors' lines to the writer of r, under r's
+// own lock, so that they never interleave with its response lines, whatever
+// the writer is.
+type resultsWriter struct{ r *Results }
+
+// Write implements io.Writer.
+func (w resultsWriter) Write(p []byte) (int, error) {
+	w.r.mu.Lock()
+	defer w.r.mu.Unlock()
+	return w.r.out.Write(p)
+}
+
+// timeoutReporter passes outcomes on to the run's Results, and once the
+// watchdog has closed the reactor, says so in the failures it caused.
+type timeoutReporter struct {
+	Reporter
+	timeout time.Duration
+	expired atomic.Bool
+}
+
+// Fail implements Reporter.
+func (r *timeoutReporter) Fail(executor, i int, err error) {
+	if r.expired.Load() && errors.Is(err, ErrReactorClosed) {
+		err = fmt.Errorf("no answer within %s: %w", r.timeout, err)
+	}
+	r.Reporter.Fail(executor, i, err)
+}

@@ -1,0 +1,163 @@
+// Tests for the runtime mode: executors on OS threads sharing one reactor,
+// against an in-process delay server.
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+)
+
+func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
+	tgt, srv := startServer(t)
+	p := Plan{Executors: 4, Requests: 25, Delay: 100 * time.Millisecond, FixedDelay: true}
+	var out lockedBuffer
+	r := NewResults(&out, false)
+
+	require.NoError(t, runRuntime(tgt, p, r))
+
+	assert.Equal(t, 100, r.OK(), "every request of every executor must succeed; first failure: %v", r.FirstError())
+	assert.Zero(t, r.Failed())
+	assert.EqualValues(t, 100, srv.Requests(), "the server must see each request once")
+	for e := range 4 {
+		for i := range 25 {
+			assert.Contains(t, out.String(), fmt.Sprintf("executor %d, request %d: HelloWorld%d\n", e, i, i))
+		}
+		assert.Contains(t, out.String(), fmt.Sprintf("executor-%d: All tasks are finished\n", e), "each executor says when it is done")
+	}
+}
+
+func TestRuntimeModeQuietPrintsNothing(t *testing.T) {
+	tgt, _ := startServer(t)
+	var out lockedBuffer
+	r := NewResults(&out, true)
+
+	require.NoError(t, runRuntime(tgt, Plan{Executors: 2, Requests: 5, Delay: 20 * time.Millisecond, FixedDelay: true}, r))
+
+	assert.Equal(t, 10, r.OK())
+	assert.Empty(t, out.String(), "with -quiet neither responses nor the executors' park lines may be printed")
+}
+
+func TestRuntimeModeCountsRefusedRequestsAsFailures(t *testing.T) {
+	r := NewResults(nil, true)
+
+	require.NoError(t, runRuntime(closedPortTarget(t), Plan{Executors: 2, Requests: 3, FixedDelay: true}, r),
+		"failed requests are counted, not returned as the mode's error")
+
+	assert.Zero(t, r.OK())
+	assert.Equal(t, 6, r.Failed(), "every refused request must be counted, and the others still run")
+	require.Error(t, r.FirstError())
+	assert.Contains(t, r.FirstError().Error(), "connection refused")
+}
+
+func TestRuntimeModeLeavesNoThreadGoroutineOrFD(t *testing.T) {
+	tgt, _ := startServer(t)
+	// Warm up: the first run creates the Go netpoller's own fds (the server).
+	require.NoError(t, runRuntime(tgt, Plan{Executors: 1, Requests: 1, FixedDelay: true}, NewResults(nil, true)))
+	goroutines := goleak.IgnoreCurrent()
+	fds := openFDs(t)
+
+	r := NewResults(nil, true)
+	require.NoError(t, runRuntime(tgt, Plan{Executors: 3, Requests: 10, Delay: 10 * time.Millisecond, FixedDelay: true}, r))
+	require.NoError(t, runRuntime(closedPortTarget(t), Plan{Executors: 2, Requests: 2, FixedDelay: true}, r))
+
+	require.Eventually(t, func() bool { return openFDs(t) == fds }, 10*time.Second, 10*time.Millisecond,
+		"open file descriptors must return to %d (sockets, epoll, eventfd all closed); now %d", fds, openFDs(t))
+	goleak.VerifyNone(t, goroutines)
+}
+
+func TestStartExecutorsRunsEachOnItsOwnLockedThread(t *testing.T) {
+	const n = 4
+	var mu sync.Mutex
+	tids := map[int]int{}
+	allStarted := make(chan struct{})
+	var started sync.WaitGroup
+	started.Add(n)
+	go func() {
+		started.Wait()
+		close(allStarted)
+	}()
+
+	err := startExecutors(n, func(index int) error {
+		tid := unix.Gettid()
+		started.Done()
+		// Hold every executor until all have started, so none can hand
+		// its thread on to the next.
+		<-allStarted
+		for range 100 {
+			if unix.Gettid() != tid {
+				return fmt.Errorf("executor %d moved from thread %d to %d: it must be locked to its OS thread", index, tid, unix.Gettid())
+			}
+			time.Sleep(0) // a chance to be moved, were it not locked
+		}
+		mu.Lock()
+		tids[index] = tid
+		mu.Unlock()
+		return nil
+	})
+
+	require.NoError(t, err)
+	require.Len(t, tids, n, "run must be called once per executor index")
+	distinct := map[int]bool{}
+	for _, tid := range tids {
+		distinct[tid] = true
+	}
+	assert.Len(t, distinct, n, "every executor must have an OS thread of its own; thread ids were %v", tids)
+}
+
+func TestStartExecutorsReturnsEveryExecutorsError(t *testing.T) {
+	err := startExecutors(3, func(index int) error {
+		if index == 0 {
+			return nil
+		}
+		return fmt.Errorf("executor %d broke", index)
+	})
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "executor 1 broke")
+	assert.Contains(t, err.Error(), "executor 2 broke")
+}
+
+func TestTimeoutReporterExplainsFailuresAfterTheWatchdog(t *testing.T) {
+	report := &fakeReporter{}
+	r := &timeoutReporter{Reporter: report, timeout: 31 * time.Second}
+
+	r.Fail(0, 1, fmt.Errorf("GET /x: %w", ErrReactorClosed))
+	r.expired.Store(true)
+	r.Fail(0, 2, fmt.Errorf("GET /x: %w", ErrReactorClosed))
+	r.Fail(0, 3, errors.New("connection refused"))
+
+	assert.Equal(t, []string{
+		"fail 0/1: GET /x: the reactor is closed",
+		"fail 0/2: no answer within 31s: GET /x: the reactor is closed",
+		"fail 0/3: connection refused",
+	}, report.outcomes, "only failures the watchdog caused are marked as timeouts")
+}
+
+func TestRuntimeModeResponsesArriveInDelayOrderOnEachExecutor(t *testing.T) {
+	tgt, _ := startServer(t)
+	var out lockedBuffer
+	r := NewResults(&out, false)
+	p := Plan{Executors: 2, Requests: 3} // request i waits i seconds
+
+	require.NoError(t, runRuntime(tgt, p, r))
+
+	for e := range 2 {
+		var order []string
+		for _, line := range strings.Split(out.String(), "\n") {
+			if prefix := fmt.Sprintf("executor %d, request ", e); strings.HasPrefix(line, prefix) {
+				order = append(order, strings.TrimPrefix(line, prefix))
+			}
+		}
+		assert.Equal(t, []string{"0: HelloWorld0", "1: HelloWorld1", "2: HelloWorld2"}, order, "executor %d", e)
+	}
+}

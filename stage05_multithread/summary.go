@@ -1,0 +1,78 @@
+// summary.go prints the figures of a run, last, either as one readable line
+// or, with -json, as one JSON object that scripts and tests can read.
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Summary is the outcome of one run.
+type Summary struct {
+	Mode      string `json:"mode"`
+	Executors int    `json:"executors"`
+	// Requests is the total over all executors.
+	Requests int   `json:"requests"`
+	OK       int   `json:"ok"`
+	Failed   int   `json:"failed"`
+	WallMS   int64 `json:"wall_ms"`
+	// CPUMS is user plus system CPU time of the process during the run.
+	CPUMS      int64 `json:"cpu_ms"`
+	MaxDelayMS int64 `json:"max_delay_ms"`
+	PeakRSSKB  int64 `json:"peak_rss_kb"`
+	// OSThreads is the peak number of OS threads of the process that made
+	// the requests (the child process in the threads mode).
+	OSThreads int `json:"os_threads"`
+	// ServerInProcess says the delay server ran inside the measured process,
+	// so its CPU time, memory and threads are part of the figures. Start the
+	// server on its own (go run ./delayserver) for figures of the client alone.
+	ServerInProcess bool `json:"server_in_process"`
+	// FirstError is the first failure, when there was one.
+	FirstError string `json:"first_error,omitempty"`
+}
+
+// newSummary puts together the figures of a finished run.
+func newSummary(mode string, p Plan, r *Results, f Figures, serverInProcess bool) Summary {
+	s := Summary{
+		Mode:            mode,
+		Executors:       p.Executors,
+		Requests:        p.Total(),
+		OK:              r.OK(),
+		Failed:          r.Failed(),
+		WallMS:          f.Wall.Milliseconds(),
+		CPUMS:           f.CPU.Milliseconds(),
+		MaxDelayMS:      p.MaxDelay().Milliseconds(),
+		PeakRSSKB:       f.PeakRSSKB,
+		OSThreads:       f.OSThreads,
+		ServerInProcess: serverInProcess,
+	}
+	if err := r.FirstError(); err != nil {
+		s.FirstError = err.Error()
+	}
+	return s
+}
+
+// Print writes the summary as one JSON object or one readable line, each
+// ending in a newline.
+func (s Summary) Print(w io.Writer, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(s)
+	}
+	line := fmt.Sprintf("%s: %d requests (%d executors × %d), %d ok, %d failed in %s wall (longest delay %s), CPU %s, peak RSS %.1f MB, peak OS threads %d",
+		s.Mode, s.Requests, s.Executors, s.Requests/max(s.Executors, 1), s.OK, s.Failed,
+		ms(s.WallMS), ms(s.MaxDelayMS), ms(s.CPUMS), float64(s.PeakRSSKB)/1024, s.OSThreads)
+	if s.ServerInProcess {
+		line += " (delay server included)"
+	}
+	if s.FirstError != "" {
+		line += "; first failure: " + s.FirstError
+	}
+	_, err := fmt.Fprintln(w, line)
+	return err
+}
+
+// ms renders a count of milliseconds as a duration ("1.042s").
+func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
