@@ -1,0 +1,108 @@
+// flags_test.go checks that the command line becomes the right Config, and
+// that every mistake is refused with one line that names the flag.
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseFlagsDefaultsAnswerTheSeedsQuestion(t *testing.T) {
+	cfg, err := parseFlags(nil, &bytes.Buffer{})
+
+	require.NoError(t, err)
+	assert.Equal(t, []int{100, 1000, 5000, 10000}, cfg.Counts)
+	assert.Equal(t, time.Second, cfg.Delay)
+	assert.Equal(t, 2, cfg.Executors)
+	assert.Equal(t, []string{"runtime", "threads", "goroutines"}, cfg.Modes)
+	assert.Equal(t, 3, cfg.Repeat)
+	assert.Equal(t, "perf-out", cfg.OutDir)
+	assert.Equal(t, 2*time.Minute, cfg.Timeout)
+	assert.Zero(t, cfg.MaxThreads, "by default the sweep raises Go's thread limit as far as a run needs")
+}
+
+func TestParseFlagsReadsEveryFlag(t *testing.T) {
+	cfg, err := parseFlags(strings.Fields("-counts 30,10,20 -delay 50ms -executors 5 -modes goroutines,threads -repeat 5 -out x -timeout 10s -max-threads 99"), &bytes.Buffer{})
+
+	require.NoError(t, err)
+	assert.Equal(t, []int{10, 20, 30}, cfg.Counts, "counts are sorted so the sweep grows the load step by step")
+	assert.Equal(t, 50*time.Millisecond, cfg.Delay)
+	assert.Equal(t, 5, cfg.Executors)
+	assert.Equal(t, []string{"goroutines", "threads"}, cfg.Modes, "the order of -modes is the order of each round")
+	assert.Equal(t, 5, cfg.Repeat)
+	assert.Equal(t, "x", cfg.OutDir)
+	assert.Equal(t, 10*time.Second, cfg.Timeout)
+	assert.Equal(t, 99, cfg.MaxThreads)
+}
+
+func TestQuickIsAShortTryOutThatExplicitFlagsOverride(t *testing.T) {
+	cfg, err := parseFlags([]string{"-quick"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, []int{100, 1000}, cfg.Counts)
+	assert.Equal(t, 1, cfg.Repeat)
+
+	cfg, err = parseFlags([]string{"-quick", "-repeat", "2", "-counts", "10"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, []int{10}, cfg.Counts, "-counts given beside -quick wins")
+	assert.Equal(t, 2, cfg.Repeat, "-repeat given beside -quick wins")
+}
+
+func TestParseFlagsRefusesMistakesWithOneLine(t *testing.T) {
+	cases := []struct {
+		args string
+		want string
+	}{
+		{"-counts 100,abc", `"abc" is not a positive whole number`},
+		{"-counts 0", `"0" is not a positive whole number`},
+		{"-counts 100,100", "100 appears twice"},
+		{"-counts 101", "-counts 101 is not a multiple of -executors 2"},
+		{"-modes runtime,fibers", `unknown mode "fibers"`},
+		{"-modes threads,threads", "threads appears twice"},
+		{"-executors 0", "-executors 0: must be between 1 and 1024"},
+		{"-repeat 0", "-repeat 0: must be between 1 and 100"},
+		{"-delay -1s", "-delay -1s: must be between 0 and 1m0s"},
+		{"-delay 2m", "-delay 2m0s: must be between 0 and 1m0s"},
+		{"-delay 1500us", "the delay server counts whole milliseconds"},
+		{"-timeout 1s", "-timeout 1s: must be longer than -delay 1s"},
+		{"-max-threads -1", "-max-threads -1: must be 0"},
+		{"-max-threads 5 -modes goroutines", "-max-threads applies only to the threads mode"},
+		{"-out  ", "-out is empty"},
+		{"-bogus", "flag provided but not defined: -bogus"},
+		{"stray", `unexpected argument "stray"`},
+	}
+	for _, c := range cases {
+		t.Run(c.args, func(t *testing.T) {
+			var stderr bytes.Buffer
+			args := strings.Fields(c.args)
+			if c.args == "-out  " {
+				args = []string{"-out", "  "}
+			}
+			_, err := parseFlags(args, &stderr)
+
+			require.Error(t, err)
+			var usage usageError
+			assert.True(t, errors.As(err, &usage), "a flag mistake must be a usage error (exit status 2), got %T", err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "\n", "the message must be one line")
+			assert.Empty(t, stderr.String(), "a mistake prints one line (by main), not the whole usage")
+		})
+	}
+}
+
+func TestHelpDocumentsTheFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	_, err := parseFlags([]string{"-h"}, &stderr)
+
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, name := range []string{"-counts", "-delay", "-executors", "-modes", "-repeat", "-out", "-timeout", "-max-threads", "-quick", "Exit status"} {
+		assert.Contains(t, stderr.String(), name)
+	}
+}

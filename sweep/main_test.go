@@ -1,0 +1,22 @@
+// main_test.go holds TestMain, which also lets the test binary play a fake
+// stage 05 or a fake delay server (see fake_test.go), so that the sweep's
+// handling of every way a child can end is tested without real load.
+
+package main
+
+import (
+	"os"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	if behaviour, ok := os.LookupEnv(fakeStage05Env); ok {
+		os.Exit(fakeStage05(behaviour, os.Args[1:]))
+	}
+	if behaviour, ok := os.LookupEnv(fakeServerEnv); ok {
+		os.Exit(fakeServer(behaviour))
+	}
+	goleak.VerifyTestMain(m)
+}

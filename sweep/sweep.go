@@ -1,0 +1,105 @@
+// sweep.go makes the runs of a schedule one after the other, charges the
+// delay server's CPU time to each, reports every run as it ends, and prints
+// the medians of a request count as soon as its last round is done.
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+// ServerWatch is what the sweep needs of the delay server while it runs:
+// its CPU time so far, and whether it is still there.
+type ServerWatch interface {
+	CPUTime() (time.Duration, error)
+	Exited() (bool, string)
+}
+
+// Sweeper makes the runs of a sweep.
+type Sweeper struct {
+	Runner ChildRunner
+	Server ServerWatch
+	// Progress gets one line per run; Tables the medians of each count
+	// when its last run is done.
+	Progress io.Writer
+	Tables   io.Writer
+}
+
+// Sweep makes the runs of jobs in order and returns them. It stops early,
+// returning the runs made so far, when ctx ends (Ctrl-C) or the delay
+// server goes away; a run that fails is recorded and the sweep goes on.
+func (s *Sweeper) Sweep(ctx context.Context, jobs []Job) ([]Run, error) {
+	var runs []Run
+	for i, job := range jobs {
+		if gone, why := s.Server.Exited(); gone {
+			return runs, fmt.Errorf("the delay server stopped during the sweep (%s); %d of %d runs were made", why, len(runs), len(jobs))
+		}
+		before, errBefore := s.Server.CPUTime()
+		run, err := s.Runner.Run(ctx, job)
+		if err != nil {
+			return runs, err
+		}
+		if after, errAfter := s.Server.CPUTime(); errBefore == nil && errAfter == nil {
+			run.ServerCPUMS = (after - before).Milliseconds()
+			run.ServerMeasured = true
+		}
+		runs = append(runs, run)
+		fmt.Fprintf(s.Progress, "[%*d/%d] %s\n", digits(len(jobs)), i+1, len(jobs), describeRun(run))
+
+		if i+1 == len(jobs) || jobs[i+1].Requests != job.Requests {
+			if err := s.printCount(job.Requests, runs); err != nil {
+				return runs, err
+			}
+		}
+	}
+	return runs, nil
+}
+
+// printCount prints the medians of the runs at request count n, and the
+// runtime/goroutines ratios when both modes ran.
+func (s *Sweeper) printCount(n int, runs []Run) error {
+	var atCount []Run
+	for _, r := range runs {
+		if r.Requests == n {
+			atCount = append(atCount, r)
+		}
+	}
+	points := Aggregate(atCount)
+	fmt.Fprintf(s.Tables, "\n%d requests, medians:\n\n", n)
+	if err := WriteTable(s.Tables, points); err != nil {
+		return fmt.Errorf("print the medians: %w", err)
+	}
+	if ratios := Ratios(points, modeRuntime, modeGoroutines); len(ratios) > 0 {
+		fmt.Fprintln(s.Tables)
+		if err := WriteRatios(s.Tables, ratios, modeRuntime, modeGoroutines); err != nil {
+			return fmt.Errorf("print the ratios: %w", err)
+		}
+	}
+	fmt.Fprintln(s.Tables)
+	return nil
+}
+
+// describeRun is the progress line of one run.
+func describeRun(r Run) string {
+	head := fmt.Sprintf("%s, %d requests, round %d: %s", r.Mode, r.Requests, r.Round, r.Status)
+	if r.Measured {
+		head += fmt.Sprintf(", %d ok, wall %s, CPU %s, peak RSS %.1f MiB, %d OS threads",
+			r.OK, ms(r.WallMS), ms(r.CPUMS), float64(r.PeakRSSKB)/1024, r.OSThreads)
+	}
+	if r.ServerMeasured {
+		head += fmt.Sprintf(", server CPU %s", ms(r.ServerCPUMS))
+	}
+	if r.Error != "" {
+		head += " — " + r.Error
+	}
+	return head
+}
+
+// ms renders a count of milliseconds as a duration.
+func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
+
+// digits is the width of n in decimal, to align the progress counter.
+func digits(n int) int { return len(fmt.Sprint(n)) }
