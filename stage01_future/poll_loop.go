@@ -22,6 +22,8 @@ const pollInterval = 100 * time.Millisecond
 // The sleep is the weakness this stage exists to show: the loop wakes up
 // whether or not anything happened, and an answer that arrives just after a
 // poll waits up to a whole interval before anyone looks at it.
+//
+//workbook:exercise s01-poll-loop
 func PollLoop[T any](f Future[T], interval time.Duration, out io.Writer) (T, error) {
 	for {
 		p := f.Poll()

@@ -41,6 +41,8 @@ func JoinAll[T any](futures ...Future[T]) *JoinAllFuture[T] {
 // It polls all of them on every call, because this runtime cannot tell
 // which one the last event was for; a future that is not ready just answers
 // Pending again, cheaply. A finished future is never polled again.
+//
+//workbook:exercise s02-join-all
 func (j *JoinAllFuture[T]) Poll() Poll[[]T] {
 	if j.done {
 		return Failed[[]T](errPolledAfterDone)
@@ -70,6 +72,8 @@ func (j *JoinAllFuture[T]) Poll() Poll[[]T] {
 
 // Close abandons every future that has not finished, closing those that
 // hold resources (that implement io.Closer), and finishes the join.
+//
+//workbook:exercise s02-join-all
 func (j *JoinAllFuture[T]) Close() error {
 	var errs []error
 	for i, f := range j.futures {

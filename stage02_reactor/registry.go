@@ -42,6 +42,8 @@ type Registry struct {
 // Adding a socket that is already ready (for example one whose connect
 // finished at once) is safe: epoll checks readiness at the moment of adding
 // and queues an event straight away, so no edge is lost.
+//
+//workbook:exercise s02-register
 func (r *Registry) Register(fd int) error {
 	event := unix.EpollEvent{Events: socketInterest, Fd: int32(fd)}
 	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, fd, &event); err != nil {

@@ -72,6 +72,8 @@ func (rt *Runtime) Close() error {
 // epoll_wait is never restarted after a signal, even with SA_RESTART, and
 // the Go runtime itself sends signals to its threads, so EINTR is normal
 // here: it means "woken for nothing", and the wait is simply tried again.
+//
+//workbook:exercise s02-wait
 func (rt *Runtime) Wait(timeout time.Duration) ([]unix.EpollEvent, error) {
 	msec := -1
 	if timeout >= 0 {
@@ -105,6 +107,8 @@ func (rt *Runtime) Wait(timeout time.Duration) ([]unix.EpollEvent, error) {
 //
 // Go methods cannot have type parameters, so BlockOn is a function taking
 // the runtime rather than a method on it.
+//
+//workbook:exercise s02-block-on
 func BlockOn[T any](rt *Runtime, f Future[T]) (T, error) {
 	for {
 		p := f.Poll()
