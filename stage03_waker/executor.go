@@ -53,11 +53,20 @@ func NewExecutor(name string, out io.Writer) *Executor {
 // executor. A task that is not in the ready queue is never polled: no busy
 // loop, no sleep.
 //
+// main becomes a task like any other: it gets the next id, and that id goes
+// on the ready queue without an Unpark, because BlockOn runs on the
+// executor's own goroutine, which is awake by definition. So the loop's
+// first round polls it.
+//
 // The first task to fail ends BlockOn with its error. The tasks left are
 // abandoned: each is closed (if it holds sockets, they are released) and
 // dropped.
+//
+//workbook:exercise s03-block-on
 func (e *Executor) BlockOn(main Task) error {
-	e.add(main)
+	e.lastID++
+	e.tasks[e.lastID] = main
+	e.ready.Push(e.lastID)
 	for {
 		if err := e.pollReady(); err != nil {
 			e.abandonAll()
@@ -72,15 +81,6 @@ func (e *Executor) BlockOn(main Task) error {
 	}
 }
 
-// add gives the executor a task and queues its first poll. The id goes on
-// the ready queue directly, without unparking: add runs on the executor's
-// own goroutine, which is awake by definition.
-func (e *Executor) add(task Task) {
-	e.lastID++
-	e.tasks[e.lastID] = task
-	e.ready.Push(e.lastID)
-}
-
 // pollReady polls the woken tasks until none is left in the ready queue, and
 // removes those that finish. It returns the error of the first task that
 // fails.
@@ -89,6 +89,8 @@ func (e *Executor) add(task Task) {
 // came late (a reactor event already on its way, a waker another goroutine
 // kept). Tasks woken while this runs are polled in the next round of the
 // loop, not lost.
+//
+//workbook:exercise s03-poll-ready
 func (e *Executor) pollReady() error {
 	for e.ready.Len() > 0 {
 		e.batch = e.ready.TakeAll(e.batch)

@@ -52,6 +52,23 @@ func waitDone(t *testing.T, done <-chan error, out *syncBuffer) error {
 	}
 }
 
+// waitForWaker waits for the waker a pendingUntilWoken task hands out at
+// its first poll. If BlockOn returns first, it never got as far as polling
+// the task (or it panicked), so the test fails at once with what BlockOn
+// returned instead of waiting for a waker that cannot come.
+func waitForWaker(t *testing.T, wakers <-chan Waker, done <-chan error, out *syncBuffer) Waker {
+	t.Helper()
+	select {
+	case w := <-wakers:
+		return w
+	case err := <-done:
+		t.Fatalf("BlockOn returned (%v) before it polled its task: main must become a task whose first poll comes before the executor parks; output:\n%s", err, out)
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the task was not polled within 5s of BlockOn starting: main must become a task whose first poll comes before the executor parks; output:\n%s", out)
+	}
+	return Waker{}
+}
+
 // pendingUntilWoken is a task that is pending on its first poll and hands
 // its waker out on wakers, and ready on any later poll.
 func pendingUntilWoken(wakers chan<- Waker) *funcTask {
@@ -81,7 +98,7 @@ func TestBlockOnParksUntilWokenFromAnotherGoroutine(t *testing.T) {
 	task := pendingUntilWoken(wakers)
 	done := blockOnWithDeadline(t, NewExecutor("main", out), task)
 
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 	out.waitForLines(t, parkLine, 1)
 	go w.Wake()
 
@@ -95,7 +112,7 @@ func TestBlockOnDoesNotPollAgainUntilWoken(t *testing.T) {
 	wakers := make(chan Waker, 1)
 	task := pendingUntilWoken(wakers)
 	done := blockOnWithDeadline(t, NewExecutor("main", out), task)
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 
 	out.waitForLines(t, parkLine, 1)
 
@@ -110,7 +127,7 @@ func TestFalseWakeUpIsHarmless(t *testing.T) {
 	task := pendingUntilWoken(wakers)
 	e := NewExecutor("main", out)
 	done := blockOnWithDeadline(t, e, task)
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 	out.waitForLines(t, parkLine, 1)
 
 	e.parker.Unpark() // a wake-up with nothing in the ready queue
@@ -208,7 +225,7 @@ func TestParkLineNamesExecutorAndCountsTasks(t *testing.T) {
 	out := &syncBuffer{}
 	wakers := make(chan Waker, 1)
 	done := blockOnWithDeadline(t, NewExecutor("exec-7", out), pendingUntilWoken(wakers))
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 
 	out.waitForLines(t, "exec-7: 1 pending tasks. Sleep until notified.", 1)
 	w.Wake()

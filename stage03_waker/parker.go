@@ -43,12 +43,16 @@ func NewParker() Parker {
 // goroutine is locked to its OS thread (runtime.LockOSThread, as the
 // executors of stage 05 are) the thread has nothing else to run and sleeps
 // in the kernel until the goroutine is made runnable again.
+//
+//workbook:exercise s03-parker
 func (p Parker) Park() {
 	<-p.token
 }
 
 // Unpark leaves a token, unless one is already waiting, and never blocks. It
 // may be called from any goroutine, any number of times.
+//
+//workbook:exercise s03-parker
 func (p Parker) Unpark() {
 	select {
 	case p.token <- struct{}{}:

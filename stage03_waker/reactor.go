@@ -105,6 +105,8 @@ func (r *Reactor) NextID() int {
 // Set the waker (SetWaker) before registering: epoll may report the fd at
 // once, on the reactor's thread, and an event for an id without a waker is
 // dropped; with edge-triggering it would not come again.
+//
+//workbook:exercise s03-register
 func (r *Reactor) Register(fd, id int) error {
 	if err := r.err(); err != nil {
 		return err
@@ -122,6 +124,8 @@ func (r *Reactor) Register(fd, id int) error {
 //
 // It fails once the event loop has stopped, so that a future finds out at
 // its next poll rather than waiting for a wake-up that cannot come.
+//
+//workbook:exercise s03-register
 func (r *Reactor) SetWaker(id int, w Waker) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -153,6 +157,8 @@ func (r *Reactor) Deregister(fd, id int) error {
 // Any other error means the epoll instance is unusable; the loop records
 // that and wakes every task, so that each one polls, finds out from
 // SetWaker, and fails, instead of sleeping for ever.
+//
+//workbook:exercise s03-event-loop
 func (r *Reactor) eventLoop() {
 	events := make([]unix.EpollEvent, maxEvents)
 	for {
@@ -175,6 +181,8 @@ func (r *Reactor) eventLoop() {
 //
 // The waker is called after the mutex is released: Wake takes the executor's
 // own lock, and holding two locks at once is how deadlocks start.
+//
+//workbook:exercise s03-event-loop
 func (r *Reactor) wake(id int) {
 	r.mu.Lock()
 	w, ok := r.wakers[id]

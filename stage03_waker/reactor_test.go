@@ -51,7 +51,7 @@ func TestNextIDNeverRepeatsAcrossGoroutines(t *testing.T) {
 }
 
 func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
-	r := newTestReactor(t)
+	r := newIdleReactor(t)
 	rd, _ := newPipe(t)
 
 	require.NoError(t, r.Register(rd, r.NextID()))
@@ -63,7 +63,7 @@ func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
 }
 
 func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
-	r := newTestReactor(t)
+	r := newIdleReactor(t)
 	rd, _ := newPipe(t)
 	id := 1<<40 + 5 // an id no fd could be, using both halves of the data
 
@@ -152,7 +152,7 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 }
 
 func TestRegisterTwiceReportsError(t *testing.T) {
-	r := newTestReactor(t)
+	r := newIdleReactor(t)
 	rd, _ := newPipe(t)
 	require.NoError(t, r.Register(rd, r.NextID()))
 
@@ -179,7 +179,7 @@ func TestEventIDRoundTrips(t *testing.T) {
 }
 
 func TestSetWakerReplacesTheEarlierWaker(t *testing.T) {
-	r := newTestReactor(t)
+	r := newIdleReactor(t)
 	id := r.NextID()
 	earlier, later := testWaker(1), testWaker(2)
 

@@ -26,6 +26,8 @@ func NewReadyQueue() *ReadyQueue {
 }
 
 // Push adds id, unless it is already waiting. It reports whether it added it.
+//
+//workbook:exercise s03-ready-queue
 func (q *ReadyQueue) Push(id int) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -44,6 +44,8 @@ func NewAsyncMain(out io.Writer, requests int, spawner Spawner, request func(i i
 }
 
 // Poll runs async_main's body once.
+//
+//workbook:exercise s04-async-main
 func (m *AsyncMain) Poll(Waker) Poll[struct{}] {
 	if m.done {
 		return Failed[struct{}](errPolledAfterDone)

@@ -262,6 +262,8 @@ func (f *HTTPGetFuture) checkConnected() (connected bool, err error) {
 // (EAGAIN: the socket's send buffer is full). Either way the rest stays in
 // f.unsent for the next poll. EINTR means a signal interrupted the call
 // before anything was written, so the write is simply tried again.
+//
+//workbook:exercise s01-socket-io
 func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 	for len(f.unsent) > 0 {
 		n, err := unix.Write(f.fd, f.unsent)
@@ -285,6 +287,8 @@ func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 // It keeps reading until the kernel says EAGAIN ("nothing more for now"),
 // so one poll collects all the bytes that have arrived. A read of 0 bytes is
 // EOF.
+//
+//workbook:exercise s01-socket-io
 func (f *HTTPGetFuture) readResponse() (eof bool, err error) {
 	var chunk [4096]byte
 	for {

@@ -52,6 +52,8 @@ func NewRequest(i int, out io.Writer, get func(path string) Future[string]) *Req
 
 // Poll runs the request from where it last stopped. It hands its waker on to
 // the request it awaits, so that request's socket events wake this task.
+//
+//workbook:exercise s04-request
 func (c *RequestCoroutine) Poll(w Waker) Poll[struct{}] {
 	for {
 		switch c.state {

@@ -60,6 +60,8 @@ func NewExecutor(name string, out io.Writer) *Executor {
 // The first task to fail ends BlockOn with its error. The tasks left are
 // abandoned: each is closed (if it holds sockets, they are released) and
 // dropped.
+//
+//workbook:exercise s04-spawn
 func (e *Executor) BlockOn(main Task) error {
 	e.Spawn(main)
 	for {
@@ -89,6 +91,8 @@ func (e *Executor) BlockOn(main Task) error {
 //
 // The id goes on the queue without unparking: Spawn runs on the executor's
 // own goroutine, which is awake by definition.
+//
+//workbook:exercise s04-spawn
 func (e *Executor) Spawn(task Task) {
 	e.lastID++
 	e.tasks[e.lastID] = task
@@ -103,6 +107,8 @@ func (e *Executor) Spawn(task Task) {
 // came late (a reactor event already on its way, a waker another goroutine
 // kept). Tasks woken while this runs are polled in the next round of the
 // loop, not lost.
+//
+//workbook:exercise s03-poll-ready
 func (e *Executor) pollReady() error {
 	for e.ready.Len() > 0 {
 		e.batch = e.ready.TakeAll(e.batch)

@@ -81,7 +81,7 @@ func TestBlockOnParksUntilWokenFromAnotherGoroutine(t *testing.T) {
 	task := pendingUntilWoken(wakers)
 	done := blockOnWithDeadline(t, NewExecutor("main", out), task)
 
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 	out.waitForLines(t, parkLine, 1)
 	go w.Wake()
 
@@ -95,7 +95,7 @@ func TestBlockOnDoesNotPollAgainUntilWoken(t *testing.T) {
 	wakers := make(chan Waker, 1)
 	task := pendingUntilWoken(wakers)
 	done := blockOnWithDeadline(t, NewExecutor("main", out), task)
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 
 	out.waitForLines(t, parkLine, 1)
 
@@ -110,7 +110,7 @@ func TestFalseWakeUpIsHarmless(t *testing.T) {
 	task := pendingUntilWoken(wakers)
 	e := NewExecutor("main", out)
 	done := blockOnWithDeadline(t, e, task)
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 	out.waitForLines(t, parkLine, 1)
 
 	e.parker.Unpark() // a wake-up with nothing in the ready queue
@@ -208,7 +208,7 @@ func TestParkLineNamesExecutorAndCountsTasks(t *testing.T) {
 	out := &syncBuffer{}
 	wakers := make(chan Waker, 1)
 	done := blockOnWithDeadline(t, NewExecutor("exec-7", out), pendingUntilWoken(wakers))
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 
 	out.waitForLines(t, "exec-7: 1 pending tasks. Sleep until notified.", 1)
 	w.Wake()
@@ -276,7 +276,7 @@ func TestBlockOnWaitsForSpawnedTasksAfterMainHasFinished(t *testing.T) {
 	child := pendingUntilWoken(wakers)
 	done := blockOnWithDeadline(t, e, spawningMain(e, child))
 
-	w := <-wakers
+	w := waitForWaker(t, wakers, done, out)
 	out.waitForLines(t, parkLine, 1)
 	select {
 	case err := <-done:
@@ -309,7 +309,7 @@ func TestParkLineCountsPendingTasks(t *testing.T) {
 
 	out.waitForLines(t, "main: 3 pending tasks. Sleep until notified.", 1)
 	for range 3 {
-		(<-wakers).Wake()
+		waitForWaker(t, wakers, done, out).Wake()
 	}
 
 	require.NoError(t, waitDone(t, done, out))
@@ -333,7 +333,7 @@ func TestWakeOfFinishedTaskDoesNotDisturbOthers(t *testing.T) {
 	out.waitForLines(t, parkLine, 2)
 	assert.Equal(t, 1, finished.Polls(), "a finished task must never be polled again")
 	assert.Equal(t, 1, pending.Polls(), "a wake-up for another task must not poll this one")
-	(<-wakers).Wake()
+	waitForWaker(t, wakers, done, out).Wake()
 	require.NoError(t, waitDone(t, done, out))
 }
 
@@ -356,7 +356,7 @@ func TestExecutorWithoutOutputPrintsNothing(t *testing.T) {
 	wakers := make(chan Waker, 1)
 	done := blockOnWithDeadline(t, e, pendingUntilWoken(wakers))
 
-	(<-wakers).Wake()
+	waitForWaker(t, wakers, done, &syncBuffer{}).Wake()
 
 	require.NoError(t, waitDone(t, done, &syncBuffer{}), "an executor with a nil writer must run like any other, only silently")
 }

@@ -72,6 +72,7 @@ type options struct {
 	json       bool
 	maxThreads int
 	target     *target.Flags
+	profile    profileFlags
 }
 
 // parseFlags reads the command line. Every mistake comes back as one line.
@@ -86,11 +87,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 	fs.IntVar(&o.maxThreads, "max-threads", goDefaultMaxThreads, "Go's limit on OS threads (runtime/debug.SetMaxThreads); threads mode only")
 	o.target = target.Register(fs)
+	o.profile.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./%s [flags]\n\n", program)
 		fmt.Fprintf(fs.Output(), "Makes executors × requests GET requests to the delay server and prints what they cost.\n")
 		fmt.Fprintf(fs.Output(), "Exit status: 0 all requests succeeded, 1 a request failed or the run could not be done, 2 bad flags.\n\n")
-		fs.PrintDefaults()
+		printVisibleDefaults(fs)
 	}
 	// The flag package would print the whole usage after an error; we print
 	// one line instead and the usage only when asked for with -h.
@@ -115,6 +117,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	o.plan.FixedDelay = given["delay"]
 	if given["max-threads"] && o.mode != modeThreads {
 		return o, usagef("-max-threads applies only to -mode threads")
+	}
+	if err := o.profile.check(o.mode); err != nil {
+		return o, err
 	}
 	if o.maxThreads < 1 {
 		return o, usagef("-max-threads %d: must be at least 1", o.maxThreads)
@@ -158,7 +163,14 @@ func run(args []string, stdout, stderr io.Writer) (err error) {
 	}
 
 	r := NewResults(stdout, o.quiet)
+	stopProfiles, err := o.profile.start()
+	if err != nil {
+		return err
+	}
 	figures, err := runMode(o, t, r, stderr)
+	if profErr := stopProfiles(); profErr != nil && err == nil {
+		err = profErr
+	}
 	if err != nil {
 		return target.Explain(err, t)
 	}

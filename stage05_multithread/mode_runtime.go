@@ -27,6 +27,8 @@ import (
 // keep its requests pending for ever. A watchdog bounds the run instead:
 // after p.RequestTimeout() it closes the reactor, which wakes every waiting
 // task, and each still-unanswered request fails with a timeout.
+//
+//workbook:exercise s05-run-runtime
 func runRuntime(t *target.Target, p Plan, r *Results) (err error) {
 	reactor, err := NewReactor()
 	if err != nil {
@@ -69,12 +71,25 @@ func runRuntime(t *target.Target, p Plan, r *Results) (err error) {
 // only thing its thread ever runs, as in the book's design: one thread per
 // executor, asleep in the kernel when its executor parks. The goroutines
 // never unlock, so Go ends each thread when its executor returns.
+//
+// A panic on one of these goroutines would end the whole program with a
+// stack dump, whoever called startExecutors. Each goroutine recovers it
+// instead and reports it as that executor's error ("executor 2 panicked:
+// ..."), so the caller hears about it like any other failure, and the
+// other executors finish.
+//
+//workbook:exercise s05-start-executors
 func startExecutors(n int, run func(index int) error) error {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for index := range n {
 		wg.Go(func() {
 			runtime.LockOSThread()
+			defer func() {
+				if p := recover(); p != nil {
+					errs[index] = fmt.Errorf("executor %d panicked: %v", index, p)
+				}
+			}()
 			errs[index] = run(index)
 		})
 	}

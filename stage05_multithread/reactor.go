@@ -150,6 +150,8 @@ func (r *Reactor) NextID() int {
 // Set the waker (SetWaker) before registering: epoll may report the fd at
 // once, on the reactor's thread, and an event for an id without a waker is
 // dropped; with edge-triggering it would not come again.
+//
+//workbook:exercise s04-reactor-close
 func (r *Reactor) Register(fd, id int) error {
 	r.fdLife.RLock()
 	defer r.fdLife.RUnlock()
@@ -173,6 +175,8 @@ func (r *Reactor) Register(fd, id int) error {
 // It fails once the event loop has stopped (after Close), so that a future
 // finds out at its next poll rather than waiting for a wake-up that cannot
 // come.
+//
+//workbook:exercise s03-register
 func (r *Reactor) SetWaker(id int, w Waker) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -211,6 +215,8 @@ func (r *Reactor) Deregister(fd, id int) error {
 // makes one: it writes to the eventfd, which epoll watches under closeID.
 // (Closing the epoll fd would not do: a thread already inside epoll_wait
 // keeps waiting on the instance, closed or not.)
+//
+//workbook:exercise s04-reactor-close
 func (r *Reactor) Close() error {
 	r.closeOnce.Do(func() {
 		var one [8]byte
@@ -245,6 +251,8 @@ func closeFD(what string, fd int) error {
 // signals its threads, so EINTR only means "woken for nothing": wait again.
 // Any other error means the epoll instance is unusable; the loop stops, as
 // after Close, so that every waiting task fails instead of sleeping for ever.
+//
+//workbook:exercise s04-reactor-close
 func (r *Reactor) eventLoop() {
 	events := make([]unix.EpollEvent, maxEvents)
 	for {
@@ -272,6 +280,8 @@ func (r *Reactor) eventLoop() {
 //
 // The waker is called after the mutex is released: Wake takes the executor's
 // own lock, and holding two locks at once is how deadlocks start.
+//
+//workbook:exercise s03-event-loop
 func (r *Reactor) wake(id int) {
 	r.mu.Lock()
 	w, ok := r.wakers[id]

@@ -52,6 +52,8 @@ func NewRequest(executor, i int, path string, get func(path string) Future[strin
 
 // Poll runs the request from where it last stopped. It hands its waker on to
 // the GET it awaits, so that GET's socket events wake this task.
+//
+//workbook:exercise s05-request-report
 func (c *RequestCoroutine) Poll(w Waker) Poll[struct{}] {
 	for {
 		switch c.state {

@@ -45,6 +45,8 @@ func (w Waker) ID() int {
 // When the id is already waiting, the Wake that pushed it has unparked the
 // executor (or is just about to), and the executor takes the whole queue
 // before it parks again, so there is nothing more to do.
+//
+//workbook:exercise s03-waker-wake
 func (w Waker) Wake() {
 	if w.ready.Push(w.id) {
 		w.parker.Unpark()

@@ -1,0 +1,64 @@
+// Tests for Register and SetWaker on a reactor whose event loop is not
+// running. What they do to the epoll instance and to the map of wakers does
+// not depend on the event loop, so these tests check them without it (and
+// without the race between a test and a loop that is starting or stopping).
+
+package main
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// newIdleReactor returns a reactor with an epoll instance and an empty map
+// of wakers but no event loop, closed when the test ends.
+func newIdleReactor(t *testing.T) *Reactor {
+	t.Helper()
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = unix.Close(epfd) })
+	return &Reactor{epfd: epfd, wakers: map[int]Waker{}}
+}
+
+func TestRegisterOnStoppedReactorReportsWhyAndWatchesNothing(t *testing.T) {
+	r := newIdleReactor(t)
+	why := errors.New("the event loop stopped for a test")
+	r.stopped = why
+	rd, _ := newPipe(t)
+
+	err := r.Register(rd, r.NextID())
+
+	assert.ErrorIs(t, err, why, "once the event loop has stopped (r.err() is not nil), Register must return that reason: nobody would ever report the fd")
+	assert.NotContains(t, epollWatchList(t, r.epfd), rd, "a stopped reactor must not add the fd to epoll")
+}
+
+func TestSetWakerOnStoppedReactorReportsWhyAndKeepsNothing(t *testing.T) {
+	r := newIdleReactor(t)
+	why := errors.New("the event loop stopped for a test")
+	r.stopped = why
+	id := r.NextID()
+
+	err := r.SetWaker(id, testWaker(1))
+
+	assert.ErrorIs(t, err, why, "once the event loop has stopped (r.stopped), SetWaker must return that reason, so the future fails instead of waiting for ever")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	assert.NotContains(t, r.wakers, id, "a stopped reactor must not keep the waker")
+}
+
+func TestSetWakerKeepsAWakerPerRegistration(t *testing.T) {
+	r := newIdleReactor(t)
+	id1, id2 := r.NextID(), r.NextID()
+	w1, w2 := testWaker(1), testWaker(2)
+
+	require.NoError(t, r.SetWaker(id1, w1))
+	require.NoError(t, r.SetWaker(id2, w2))
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	assert.Equal(t, map[int]Waker{id1: w1, id2: w2}, r.wakers, "each registration id must keep its own waker in r.wakers")
+}
