@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -117,10 +118,10 @@ func printFailureDetail(w io.Writer, p *Project, st *State, r *ExerciseResult, v
 	e := r.Exercise
 	if r.Status == StatusNotDone {
 		var where []string
-		for _, mk := range p.MarkersOf(e.ID) {
+		for _, mk := range stillPanicking(p.MarkersOf(e.ID)) {
 			where = append(where, fmt.Sprintf("%s in %s", mk.Func, mk.File))
 		}
-		fmt.Fprintf(w, "    Replace the panic in %s with your own code.\n", strings.Join(where, " and "))
+		fmt.Fprintf(w, "    Replace the panic in %s with your own code.\n", joinAnd(where))
 		fmt.Fprintf(w, "    Concept: %s\n", e.Concept)
 	}
 	if verbose && len(r.Output) > 0 {
@@ -148,4 +149,22 @@ func printFailureDetail(w io.Writer, p *Project, st *State, r *ExerciseResult, v
 			fmt.Fprintf(w, "  Whole output: go test -count=1 -run '^%s$' ./%s\n", ref.Name, ref.Dir)
 		}
 	}
+}
+
+// stillPanicking keeps the marked functions whose body still holds the
+// exercise's stand-in panic: those the learner has not written yet. The
+// markers were read from the learner's own source, so Body is their code.
+// If none does (the panic text was edited, say), all are listed rather
+// than none.
+func stillPanicking(markers []*Marker) []*Marker {
+	var out []*Marker
+	for _, mk := range markers {
+		if slices.Contains(notDoneIDs([]string{mk.Body}), mk.ID) {
+			out = append(out, mk)
+		}
+	}
+	if len(out) == 0 {
+		return markers
+	}
+	return out
 }

@@ -24,6 +24,7 @@ func TestBadCommandLinesAreOneLineAndExitTwo(t *testing.T) {
 		"missing argument":   {[]string{"export"}, "workbook: export: missing argument (go run ./workbook help shows the usage)\n"},
 		"unknown stage":      {[]string{"check", "stage7"}, "workbook: stage 7 has no exercises (stages with exercises: 1, 2)\n"},
 		"bad jobs":           {[]string{"verify", "--jobs", "0"}, "workbook: verify: --jobs must be at least 1\n"},
+		"bad timeout":        {[]string{"verify", "--timeout", "0s"}, "workbook: verify: --timeout must be a positive duration, e.g. 2m\n"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -105,6 +106,27 @@ func TestCheckReportsNotDoneThenPassAndRemembersIt(t *testing.T) {
 	assert.Contains(t, stdout, "Progress: 1/4 exercises, 2/8 points")
 	assert.Contains(t, stdout, "✓ add")
 	assert.Contains(t, stdout, "· greet")
+	assert.Contains(t, stdout, "Add two numbers (2 points)")
+	assert.Contains(t, stdout, "Greet by name (1 point)")
+}
+
+func TestCheckNamesOnlyTheFunctionsThatAreStillAPanic(t *testing.T) {
+	p := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "student")
+	require.NoError(t, exportStudentEdition(p, dir))
+	code, stdout, _ := runApp(t, dir, "check", "counter")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "Replace the panic in (*Counter).Inc in counter/counter.go and (*Counter).Value in counter/counter.go with your own code.")
+
+	// The learner has written Inc; only Value is left.
+	replaceInFile(t, filepath.Join(dir, "counter", "counter.go"),
+		"\tpanic(\"workbook: exercise counter is not done yet; run: go run ./workbook hint counter\")\n",
+		"\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.n++\n")
+	code, stdout, _ = runApp(t, dir, "check", "counter")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "· counter  A counter safe for goroutines: not done yet")
+	assert.Contains(t, stdout, "Replace the panic in (*Counter).Value in counter/counter.go with your own code.")
+	assert.NotContains(t, stdout, "Inc in", "Inc is written: it is not the learner's to-do any more")
 }
 
 func TestHintGivesHintsOneAtATime(t *testing.T) {

@@ -42,21 +42,57 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 
 // exportStudentEdition writes the student edition of p into dir, which must
 // not exist yet or be empty, and must lie outside the project, and then
-// refuses the result if any reference body can be found in it.
+// refuses the result if any reference body can be found in it. The edition
+// is written into a temporary folder next to dir and renamed to dir only
+// once it has passed, so a refused or half-written export leaves nothing
+// behind that could be handed out by mistake.
 func exportStudentEdition(p *Project, dir string) error {
 	if err := checkExportDir(p.Root, dir); err != nil {
 		return err
 	}
-	if err := writeStudentEdition(p, dir); err != nil {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	parent := filepath.Dir(absDir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(absDir)+".partial-")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := writeStudentEdition(p, tmp); err != nil {
 		return err
 	}
-	leaks, err := findLeaks(dir, p.Markers)
+	leaks, err := findLeaks(tmp, p.Markers)
 	if err != nil {
 		return err
 	}
 	if len(leaks) > 0 {
-		return fmt.Errorf("the export at %s still contains solutions; do not hand it out:\n%s", dir, strings.Join(leaks, "\n"))
+		return fmt.Errorf("the export still contains solutions, so nothing was written to %s:\n%s", dir, strings.Join(leaks, "\n"))
 	}
+	// MkdirTemp made the folder private to its owner; the export is an
+	// ordinary folder.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	// checkExportDir allowed an existing empty folder; rename replaces
+	// only a missing one everywhere, so remove it first (Remove refuses a
+	// folder that is not empty, should someone have written into it since).
+	if err := os.Remove(absDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp, absDir); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	done = true
 	return nil
 }
 

@@ -54,9 +54,29 @@ func TestExportFindsLeftoverSolutions(t *testing.T) {
 	writeFiles(t, p.Root, map[string]string{"calc/double_test.go": "package calc\n\nfunc addDouble(xs ...int) int {\n\ttotal := 0\n\tfor _, x := range xs {\n\t\ttotal = Add(total, x)\n\t}\n\treturn total\n}\n"})
 	p, err := loadProject(p.Root)
 	require.NoError(t, err)
-	err = exportStudentEdition(p, filepath.Join(t.TempDir(), "student"))
+	parent := t.TempDir()
+	err = exportStudentEdition(p, filepath.Join(parent, "student"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "calc/double_test.go: contains the solution of exercise sum (Sum, calc/calc.go:14)")
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "a refused export leaves no folder behind, not even a partial one")
+}
+
+func TestExportFillsAnEmptyFolderAndLeavesNothingElse(t *testing.T) {
+	p := loadFixture(t)
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "student")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	require.NoError(t, exportStudentEdition(p, dir))
+	assert.FileExists(t, filepath.Join(dir, "calc", "calc.go"))
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary folder left next to the export")
+	assert.Equal(t, "student", entries[0].Name())
+	info, err := os.Stat(dir)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o755), info.Mode().Perm())
 }
 
 func TestExportRefusesAFolderInUseOrInsideTheRepository(t *testing.T) {

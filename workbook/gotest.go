@@ -1,22 +1,27 @@
-// This file runs tests with the go command and returns one outcome per test.
+// This file runs listed tests and returns one outcome per test.
+//
+// Each package's tests are compiled once into a test binary (testbinary.go)
+// and that binary is run with a -run pattern naming only that package's
+// tests, so a name listed for one package never runs in another.
 //
 // A panic in a Go test ends the whole test binary, so the tests after it
 // never run and never report. An unfinished exercise panics by design, so
-// the runner cannot treat "did not report" as "failed": it runs again the
-// tests that did not report, until each has an outcome of its own.
+// the runner cannot treat "did not report" as "failed": every test that a
+// crash kept from reporting is run again in a process of its own, where
+// whatever happens is its own doing. Those processes run side by side.
 
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -34,154 +39,231 @@ type TestOutcome struct {
 	Output []string // the test's own lines, or the compiler's for build
 }
 
-// testRunner runs go test in one module folder.
+// testRunner runs tests in one module folder.
 type testRunner struct {
 	Dir     string        // module root
-	Timeout time.Duration // go test -timeout for each invocation
-	// Procs limits how many packages one go test builds at once (-p); zero
-	// leaves the go command's default. verify sets it so that its parallel
-	// workers share the machine instead of each assuming it has all of it.
+	Timeout time.Duration // -test.timeout for each test process
+	// Procs limits how many packages one go test -c builds at once (-p);
+	// zero leaves the go command's default. verify sets it so that its
+	// parallel workers share the machine instead of each assuming it has
+	// all of it.
 	Procs int
-	// OnInvoke, when set, is told about each go test command line (tests
-	// use it to count invocations).
+	// Jobs limits how many test processes run at once; zero means one per
+	// CPU.
+	Jobs int
+	// Slots, when set, bounds the test processes of several runners
+	// together (verify's workers share one); it takes the place of Jobs.
+	Slots chan struct{}
+	// VetOff builds without the vet checks go test runs by default. Only
+	// for code that has been vetted some other way.
+	VetOff bool
+	// BinDir is where the test binaries are written; empty means a new
+	// temporary folder for each run.
+	BinDir string
+	// OnInvoke, when set, is told about each command started: the go
+	// command's arguments for a build, the binary's path and arguments for
+	// a test process (tests use it to count them). Test processes start
+	// side by side, so it may be called from several goroutines at once.
 	OnInvoke func(args []string)
 }
 
-// run runs every ref and returns its outcome. The error is only for the go
-// command itself failing to start or the context being cancelled; test
-// failures and compile errors are outcomes.
+// run runs every ref and returns its outcome. The error is only for a
+// command failing to start or the context being cancelled; test failures
+// and compile errors are outcomes.
 func (tr *testRunner) run(ctx context.Context, refs []TestRef) (map[TestRef]*TestOutcome, error) {
 	modPath, err := readModulePath(tr.Dir)
 	if err != nil {
 		return nil, err
 	}
-	remaining := map[string]map[string]bool{} // dir -> test names
+	byDir := map[string][]string{} // dir -> test names, sorted and unique
 	for _, r := range refs {
-		if remaining[r.Dir] == nil {
-			remaining[r.Dir] = map[string]bool{}
+		if !slices.Contains(byDir[r.Dir], r.Name) {
+			byDir[r.Dir] = append(byDir[r.Dir], r.Name)
 		}
-		remaining[r.Dir][r.Name] = true
 	}
-	outcomes := map[TestRef]*TestOutcome{}
-	// The first round runs every package in one go test (the go command then
-	// builds them in parallel); later rounds rerun, per package, only the
-	// tests that a crash kept from reporting.
-	first := true
-	for len(remaining) > 0 {
-		var batches [][]string
-		if first {
-			batches = [][]string{sortedKeys(remaining)}
-			first = false
-		} else {
-			for _, d := range sortedKeys(remaining) {
-				batches = append(batches, []string{d})
-			}
+	if len(byDir) == 0 {
+		return map[TestRef]*TestOutcome{}, nil
+	}
+	for _, names := range byDir {
+		sort.Strings(names)
+	}
+	binDir := tr.BinDir
+	if binDir == "" {
+		tmp, err := os.MkdirTemp("", "workbook-tests-")
+		if err != nil {
+			return nil, fmt.Errorf("make a folder for test binaries: %w", err)
 		}
-		for _, dirs := range batches {
-			names := map[string]bool{}
-			for _, d := range dirs {
-				for n := range remaining[d] {
-					names[n] = true
-				}
-			}
-			run, err := tr.invoke(ctx, dirs, sortedKeys(names))
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range dirs {
-				p := run.Packages[importPathOf(modPath, d)]
-				progress := false
-				for _, name := range sortedKeys(remaining[d]) {
-					ref := TestRef{Dir: d, Name: name}
-					switch {
-					case p == nil:
-						// The go command refused the package outright (no
-						// such folder, a broken go.mod): its own words are
-						// in the non-JSON lines.
-						outcomes[ref] = &TestOutcome{Status: outcomeBuild, Output: run.Other}
-					case p.BuildFailed:
-						outcomes[ref] = &TestOutcome{Status: outcomeBuild, Output: p.BuildOutput}
-					case p.Tests[name] != nil:
-						t := p.Tests[name]
-						outcomes[ref] = &TestOutcome{Status: t.Status, Output: t.Output}
-						progress = true
-					default:
-						continue
-					}
-					delete(remaining[d], name)
-				}
-				if len(remaining[d]) > 0 && !progress {
-					// Nothing new reported: these tests will not run here.
-					for name := range remaining[d] {
-						outcomes[TestRef{Dir: d, Name: name}] = &TestOutcome{Status: outcomeNotRun, Output: p.packageLines()}
-					}
-					delete(remaining, d)
-				}
-				if len(remaining[d]) == 0 {
-					delete(remaining, d)
-				}
-			}
+		defer os.RemoveAll(tmp)
+		binDir = tmp
+	}
+	dirs := sortedKeys(byDir)
+	bins, err := tr.buildTests(ctx, modPath, binDir, dirs)
+	if err != nil {
+		return nil, err
+	}
+
+	slots := tr.Slots
+	if slots == nil {
+		jobs := tr.Jobs
+		if jobs <= 0 {
+			jobs = runtime.NumCPU()
 		}
+		slots = make(chan struct{}, jobs)
+	}
+	var (
+		mu       sync.Mutex
+		outcomes = map[TestRef]*TestOutcome{}
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	record := func(dir string, got map[string]*TestOutcome, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return
+		}
+		for name, o := range got {
+			outcomes[TestRef{Dir: dir, Name: name}] = o
+		}
+	}
+	for _, dir := range dirs {
+		b := bins[dir]
+		if b.Path == "" {
+			got := map[string]*TestOutcome{}
+			for _, name := range byDir[dir] {
+				got[name] = &TestOutcome{Status: outcomeBuild, Output: b.Output}
+			}
+			record(dir, got, nil)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pr := &packageRun{tr: tr, dir: dir, importPath: importPathOf(modPath, dir), bin: b.Path, slots: slots}
+			got, err := pr.run(ctx, byDir[dir])
+			record(dir, got, err)
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return outcomes, nil
 }
 
-// packageLines is the package-level output, or nothing for a nil package.
-func (p *PackageResult) packageLines() []string {
-	if p == nil {
-		return nil
-	}
-	return p.Output
+// packageRun runs the listed tests of one package from its test binary.
+type packageRun struct {
+	tr         *testRunner
+	dir        string // slash path relative to the module root
+	importPath string
+	bin        string
+	slots      chan struct{}
 }
 
-// invoke runs one go test command over dirs for the named tests.
-func (tr *testRunner) invoke(ctx context.Context, dirs, names []string) (*TestRun, error) {
-	quoted := make([]string, len(names))
-	for i, n := range names {
-		quoted[i] = regexp.QuoteMeta(n)
+// run runs names together, then each test that a crash kept from reporting
+// on its own, and returns an outcome for every name.
+func (pr *packageRun) run(ctx context.Context, names []string) (map[string]*TestOutcome, error) {
+	first, err := pr.exec(ctx, names)
+	if err != nil {
+		return nil, err
 	}
-	timeout := tr.Timeout
-	if timeout <= 0 {
-		timeout = 2 * time.Minute
+	out := map[string]*TestOutcome{}
+	if len(names) == 1 {
+		// Alone, whatever happened to the test was its own doing.
+		out[names[0]] = soloOutcome(first, names[0])
+		return out, nil
 	}
-	args := []string{"test", "-count=1", "-json", "-timeout=" + timeout.String()}
-	if tr.Procs > 0 {
-		args = append(args, fmt.Sprintf("-p=%d", tr.Procs))
+	if len(first.Tests) == 0 {
+		// Not one test started: the binary itself fails before any test
+		// (a panic in an init or TestMain) or none of the names exist.
+		// Running them one by one would only say so again.
+		for _, name := range names {
+			out[name] = &TestOutcome{Status: outcomeNotRun, Output: first.Output}
+		}
+		return out, nil
 	}
-	args = append(args, "-run=^("+strings.Join(quoted, "|")+")$")
-	for _, d := range dirs {
-		args = append(args, "./"+d)
+	timedOut := slices.ContainsFunc(first.Output, func(l string) bool {
+		return strings.HasPrefix(l, "panic: test timed out after ")
+	})
+	var again []string
+	for _, name := range names {
+		t := first.Tests[name]
+		switch {
+		case t != nil && t.Finished:
+			out[name] = &TestOutcome{Status: t.Status, Output: t.Output}
+		case t != nil && timedOut:
+			// It was running when the time ran out: running it again
+			// would only wait as long once more.
+			out[name] = &TestOutcome{Status: "fail", Output: append(slices.Clip(t.Output), first.Output...)}
+		default:
+			// It never started, or it was running when another test's
+			// crash ended the binary (a parallel test, or a goroutine an
+			// earlier test left behind): run it alone.
+			again = append(again, name)
+		}
 	}
-	if tr.OnInvoke != nil {
-		tr.OnInvoke(args)
+	if len(again) == 0 {
+		return out, nil
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = tr.Dir
-	cmd.Env = goEnv()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	// A non-zero exit is the normal way to say "a test failed"; only a
-	// command that could not start, or a cancelled run, is an error here.
-	runErr := cmd.Run()
-	if ctx.Err() != nil {
+	solo := make([]*TestOutcome, len(again))
+	errs := make([]error, len(again))
+	var wg sync.WaitGroup
+	for i, name := range again {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := pr.exec(ctx, []string{name})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			solo[i] = soloOutcome(res, name)
+		}()
+	}
+	wg.Wait()
+	for i, name := range again {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out[name] = solo[i]
+	}
+	return out, nil
+}
+
+// soloOutcome is the outcome of a test that ran in a process of its own.
+func soloOutcome(p *PackageResult, name string) *TestOutcome {
+	t := p.Tests[name]
+	if t == nil {
+		// The pattern named it and it did not run: no such test in the
+		// binary (build tags), or the binary died before any test. The
+		// package's lines say which.
+		return &TestOutcome{Status: outcomeNotRun, Output: p.Output}
+	}
+	o := &TestOutcome{Status: t.Status, Output: t.Output}
+	if !t.Finished {
+		// It ended its own binary: a panic in a goroutine it started, a
+		// timeout or an os.Exit. What the binary said last explains it.
+		o.Status = "fail"
+		o.Output = append(slices.Clip(t.Output), p.Output...)
+	}
+	return o
+}
+
+// exec runs the binary once for names, waiting for a free slot first.
+func (pr *packageRun) exec(ctx context.Context, names []string) (*PackageResult, error) {
+	select {
+	case pr.slots <- struct{}{}:
+	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if runErr != nil {
-		if _, exited := runErr.(*exec.ExitError); !exited {
-			return nil, fmt.Errorf("run go test: %w", runErr)
-		}
-	}
-	run, err := parseTestJSON(&stdout)
-	if err != nil {
-		return nil, fmt.Errorf("read go test output: %w", err)
-	}
-	for _, l := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
-		if l != "" {
-			run.Other = append(run.Other, l)
-		}
-	}
-	return run, nil
+	defer func() { <-pr.slots }()
+	return pr.tr.execTests(ctx, pr.dir, pr.importPath, pr.bin, names)
 }
 
 // goEnv is the environment for go commands the runner starts. GOWORK=off

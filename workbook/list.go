@@ -114,7 +114,7 @@ func writeProgress(w io.Writer, p *Project, st *State) {
 			case StatusFailed:
 				mark = "✗"
 			}
-			fmt.Fprintf(w, "  %s %-*s  %s (%d pts)\n", mark, width, e.ID, e.Title, e.Points)
+			fmt.Fprintf(w, "  %s %-*s  %s (%s)\n", mark, width, e.ID, e.Title, pointsWord(e.Points))
 		}
 		i = j
 	}
@@ -123,6 +123,14 @@ func writeProgress(w io.Writer, p *Project, st *State) {
 	} else {
 		fmt.Fprintln(w, "\nEvery exercise passes.")
 	}
+}
+
+// pointsWord spells a number of points: "1 point", "3 points".
+func pointsWord(n int) string {
+	if n == 1 {
+		return "1 point"
+	}
+	return strconv.Itoa(n) + " points"
 }
 
 // bar draws done/total as a bar of width cells.

@@ -38,7 +38,8 @@ For teachers and maintainers:
   grade [--format F] [--out FILE]
                              run every exercise and report points; F is text,
                              json, gradescope or junit
-  verify [--jobs N] [--keep] prove that every exercise fails in the student
+  verify [--jobs N] [--keep] [--timeout D]
+                             prove that every exercise fails in the student
                              edition and passes once restored (reference only)
 `
 

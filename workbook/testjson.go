@@ -27,6 +27,10 @@ type TestResult struct {
 	// finished (its binary died under it: a panic in another goroutine, a
 	// timeout) counts as "fail".
 	Status string
+	// Finished is set when the test reported its own end (a pass, fail or
+	// skip line). A test that was still running when its binary died may
+	// be the victim of another test's crash rather than the culprit.
+	Finished bool
 	// Output holds the test's lines, its subtests' lines included.
 	Output []string
 }
@@ -48,6 +52,11 @@ type TestRun struct {
 	// Other holds lines that were not JSON events (the go command's own
 	// complaints, written before any test ran).
 	Other []string
+	// BuildOutput holds the compiler's and vet's lines by the import path
+	// the go command reported them under, e.g. "example.com/m/calc
+	// [example.com/m/calc.test]". `go test -c -json` reports a failed
+	// build only this way, with no package event to claim the lines.
+	BuildOutput map[string][]string
 }
 
 // pkg returns (creating if needed) the result for an import path.
@@ -62,10 +71,10 @@ func (r *TestRun) pkg(path string) *PackageResult {
 
 // parseTestJSON reads a test2json stream.
 func parseTestJSON(r io.Reader) (*TestRun, error) {
-	run := &TestRun{Packages: map[string]*PackageResult{}}
+	run := &TestRun{Packages: map[string]*PackageResult{}, BuildOutput: map[string][]string{}}
 	// Build output arrives keyed by "pkg [pkg.test]" before the package's own
 	// events; remember it until the package's fail event claims it.
-	buildOutput := map[string][]string{}
+	buildOutput := run.BuildOutput
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -115,6 +124,7 @@ func parseTestJSON(r io.Reader) (*TestRun, error) {
 		case "pass", "fail", "skip":
 			if !isSub {
 				t.Status = ev.Action
+				t.Finished = true
 			}
 		}
 	}

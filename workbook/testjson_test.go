@@ -5,6 +5,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -140,18 +141,139 @@ func TestRunnerRerunsTestsThatAPanicKeptFromReporting(t *testing.T) {
 	p := loadFixture(t)
 	dir := filepath.Join(t.TempDir(), "student")
 	require.NoError(t, writeStudentEdition(p, dir))
-	invocations := 0
-	tr := &testRunner{Dir: dir, OnInvoke: func([]string) { invocations++ }}
+	var builds, runs atomic.Int32
+	tr := &testRunner{Dir: dir, OnInvoke: func(args []string) {
+		if args[0] == "test" {
+			builds.Add(1)
+		} else {
+			runs.Add(1)
+		}
+	}}
 	refs, _ := allTests(p.Manifest)
 	outcomes, err := tr.run(context.Background(), refs)
 	require.NoError(t, err)
 	for _, r := range refs {
 		require.Contains(t, outcomes, r)
 		assert.Equal(t, "fail", outcomes[r].Status, "%s must fail on its own panic", r)
+		assert.Equal(t, []string{exerciseOfTest(r)}, notDoneIDs(outcomes[r].Output), "%s must show its own exercise's panic", r)
 	}
-	// Four calc tests each end the calc binary: 1 run for both packages,
-	// then one rerun per calc test still unreported.
-	assert.Equal(t, 4, invocations)
+	assert.Equal(t, int32(1), builds.Load(), "one go test -c builds both packages")
+	// Each of the four calc tests ends the calc binary: one run of all
+	// four, whose first test reports its panic, then each of the other
+	// three in a process of its own; counter's single test runs once.
+	assert.Equal(t, int32(5), runs.Load())
+}
+
+// exerciseOfTest names the fixture exercise whose panic a test of the
+// student edition meets first.
+func exerciseOfTest(r TestRef) string {
+	return map[string]string{
+		"TestAddSmallNumbers": "add", "TestAddNegative": "add", "TestSumOfThree": "sum",
+		"TestGreetTrimsName": "greet", "TestCounterCountsConcurrentIncrements": "counter",
+	}[r.Name]
+}
+
+func TestRunnerRunsAListedNameOnlyInThePackageItIsListedFor(t *testing.T) {
+	// A second package has a test called TestAddSmallNumbers too, and it
+	// crashes its binary. Listing calc:TestAddSmallNumbers must not run it:
+	// the listed mirror test has to report its own result.
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		"mirror/mirror.go": "// Package mirror shares test names with calc.\npackage mirror\n\n// Reflect returns s unchanged.\nfunc Reflect(s string) string { return s }\n",
+		"mirror/mirror_test.go": `package mirror
+
+import "testing"
+
+func TestAddSmallNumbers(t *testing.T) {
+	panic("not listed for this package: must not run")
+}
+
+func TestMirrorReflects(t *testing.T) {
+	if got := Reflect("x"); got != "x" {
+		t.Errorf("Reflect(%q) = %q", "x", got)
+	}
+}
+`,
+	})
+	tr := &testRunner{Dir: root}
+	outcomes, err := tr.run(context.Background(), []TestRef{{"calc", "TestAddSmallNumbers"}, {"mirror", "TestMirrorReflects"}})
+	require.NoError(t, err)
+	require.Len(t, outcomes, 2)
+	assert.Equal(t, "pass", outcomes[TestRef{"calc", "TestAddSmallNumbers"}].Status)
+	mirror := outcomes[TestRef{"mirror", "TestMirrorReflects"}]
+	assert.Equal(t, "pass", mirror.Status, strings.Join(mirror.Output, "\n"))
+}
+
+func TestRunnerRerunsAloneATestKilledByAnotherTestsCrash(t *testing.T) {
+	// TestLeavesGoroutine passes but leaves a goroutine that panics once
+	// TestVictim starts, which ends the binary while TestVictim runs. Run
+	// alone, TestVictim passes: it must not take the blame.
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		"crash/crash.go": "// Package crash has tests that crash each other.\npackage crash\n",
+		"crash/crash_test.go": `package crash
+
+import "testing"
+
+var (
+	leftBehind  bool
+	victimStart = make(chan struct{})
+)
+
+func TestLeavesGoroutine(t *testing.T) {
+	leftBehind = true
+	go func() {
+		<-victimStart
+		panic("a goroutine left behind by TestLeavesGoroutine")
+	}()
+}
+
+func TestVictim(t *testing.T) {
+	if !leftBehind {
+		return // alone: nothing to be killed by
+	}
+	close(victimStart)
+	select {} // the panic ends the binary here
+}
+`,
+	})
+	var runs atomic.Int32
+	tr := &testRunner{Dir: root, OnInvoke: func(args []string) {
+		if args[0] != "test" {
+			runs.Add(1)
+		}
+	}}
+	outcomes, err := tr.run(context.Background(), []TestRef{{"crash", "TestLeavesGoroutine"}, {"crash", "TestVictim"}})
+	require.NoError(t, err)
+	assert.Equal(t, "pass", outcomes[TestRef{"crash", "TestLeavesGoroutine"}].Status)
+	assert.Equal(t, "pass", outcomes[TestRef{"crash", "TestVictim"}].Status)
+	assert.Equal(t, int32(2), runs.Load(), "both together, then the victim alone")
+}
+
+func TestRunnerBlamesATestThatCrashesItsBinaryAlone(t *testing.T) {
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		"crash/crash.go": "// Package crash has a test that crashes its binary.\npackage crash\n",
+		"crash/crash_test.go": `package crash
+
+import "testing"
+
+func TestPasses(t *testing.T) {}
+
+func TestGoroutinePanics(t *testing.T) {
+	go func() { panic("from a goroutine of TestGoroutinePanics") }()
+	select {} // the panic ends the binary here
+}
+`,
+	})
+	tr := &testRunner{Dir: root}
+	outcomes, err := tr.run(context.Background(), []TestRef{{"crash", "TestPasses"}, {"crash", "TestGoroutinePanics"}, {"crash", "TestMissing"}})
+	require.NoError(t, err)
+	assert.Equal(t, "pass", outcomes[TestRef{"crash", "TestPasses"}].Status)
+	crashed := outcomes[TestRef{"crash", "TestGoroutinePanics"}]
+	assert.Equal(t, "fail", crashed.Status)
+	assert.Contains(t, strings.Join(crashed.Output, "\n"), "panic: from a goroutine of TestGoroutinePanics")
+	assert.Equal(t, outcomeNotRun, outcomes[TestRef{"crash", "TestMissing"}].Status)
 }
 
 func TestRunnerReportsAPackageThatDoesNotCompile(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -22,19 +23,26 @@ import (
 
 // verifyOptions tunes a verify run.
 type verifyOptions struct {
-	Jobs int  // variants tested at once, each in its own copy
+	Jobs int  // variants tested at once, each in its own copy, and test processes run at once
 	Keep bool // keep the temporary folder for inspection
+	// Timeout bounds each test process; a listed test that hangs against
+	// a stand-in panic costs this much in every variant that runs it.
+	Timeout time.Duration
 }
 
 func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	fs := newFlags("verify")
-	jobs := fs.Int("jobs", min(2, runtime.NumCPU()), "how many variants to test at once")
+	jobs := fs.Int("jobs", min(2, runtime.NumCPU()), "how many variants to test, and test processes to run, at once")
 	keep := fs.Bool("keep", false, "keep the temporary export and work folders")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long one test process may run")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	if *jobs < 1 {
 		return &usageError{"verify: --jobs must be at least 1"}
+	}
+	if *timeout <= 0 {
+		return &usageError{"verify: --timeout must be a positive duration, e.g. 2m"}
 	}
 	root, err := findRoot(a.dir)
 	if err != nil {
@@ -47,7 +55,7 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	probs, err := verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep}, a.stdout)
+	probs, err := verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep, Timeout: *timeout}, a.stdout)
 	if err != nil {
 		return err
 	}
@@ -104,6 +112,16 @@ func verify(ctx context.Context, p *Project, opts verifyOptions, w io.Writer) ([
 
 	variants := planVariants(p.Manifest)
 	refs, owners := allTests(p.Manifest)
+	var testDirs []string
+	for _, r := range refs {
+		if !slices.Contains(testDirs, r.Dir) {
+			testDirs = append(testDirs, r.Dir)
+		}
+	}
+	deps, err := loadPackageDeps(ctx, exportDir, testDirs, markedDirs(p.Markers))
+	if err != nil {
+		return nil, err
+	}
 	jobs := min(opts.Jobs, len(variants))
 	workDirs := make([]string, jobs)
 	for i := range workDirs {
@@ -114,59 +132,81 @@ func verify(ctx context.Context, p *Project, opts verifyOptions, w io.Writer) ([
 	}
 	fmt.Fprintf(w, "Testing %d variants (%d tests each), %d at a time\n", len(variants), len(refs), jobs)
 
+	vt := &variantTester{p: p, refs: refs, deps: deps}
+	// One pool of test processes for every worker: --jobs bounds them
+	// all, not each worker's.
+	slots := make(chan struct{}, opts.Jobs)
+	runners := make([]*testRunner, jobs)
+	for i, dir := range workDirs {
+		runners[i] = &testRunner{
+			Dir: dir, Timeout: opts.Timeout, Procs: max(1, runtime.NumCPU()/jobs),
+			Slots: slots, BinDir: filepath.Join(tmp, fmt.Sprintf("bin%d", i+1)),
+		}
+		if err := os.MkdirAll(runners[i].BinDir, 0o755); err != nil {
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+	}
+
 	var (
 		mu       sync.Mutex
 		finished int
 		failErr  error
 		varProbs = make([][]string, len(variants))
 	)
-	queue := make(chan int)
-	var wg sync.WaitGroup
-	for _, dir := range workDirs {
-		wg.Add(1)
-		go func(dir string) {
-			defer wg.Done()
-			tr := &testRunner{Dir: dir, Procs: max(1, runtime.NumCPU()/jobs)}
-			for i := range queue {
-				v := variants[i]
-				began := time.Now()
-				stub := func(id string) bool { return !v.Restored[id] }
-				err := writeMarkedFiles(p, dir, stub)
-				var outcomes map[TestRef]*TestOutcome
-				if err == nil {
-					outcomes, err = tr.run(ctx, refs)
-				}
-				mu.Lock()
-				finished++
-				if err != nil {
-					if failErr == nil {
-						failErr = fmt.Errorf("verify %s: %w", v.Name, err)
-					}
-					mu.Unlock()
-					continue
-				}
-				vp := judgeVariant(v, refs, owners, outcomes)
-				varProbs[i] = vp
-				verdict := fmt.Sprintf("ok: %d must pass, %d must fail", len(v.MustPass), len(refs)-len(v.MustPass))
-				if len(vp) > 0 {
-					verdict = fmt.Sprintf("%d problem(s)", len(vp))
-				}
-				fmt.Fprintf(w, "[%d/%d] %s: %s (%.1fs)\n", finished, len(variants), v.Name, verdict, time.Since(began).Seconds())
-				mu.Unlock()
+	test := func(tr *testRunner, i int) {
+		v := variants[i]
+		began := time.Now()
+		outcomes, reused, err := vt.run(ctx, tr, v)
+		mu.Lock()
+		defer mu.Unlock()
+		finished++
+		if err != nil {
+			if failErr == nil {
+				failErr = fmt.Errorf("verify %s: %w", v.Name, err)
 			}
-		}(dir)
-	}
-	for i := range variants {
-		select {
-		case queue <- i:
-		case <-ctx.Done():
+			return
 		}
-		if ctx.Err() != nil {
-			break
+		vp := judgeVariant(v, refs, owners, outcomes)
+		varProbs[i] = vp
+		verdict := fmt.Sprintf("ok: %d must pass, %d must fail", len(v.MustPass), len(refs)-len(v.MustPass))
+		if len(vp) > 0 {
+			verdict = fmt.Sprintf("%d problem(s)", len(vp))
 		}
+		note := ""
+		if len(reused) > 0 {
+			note = "; " + strings.Join(reused, ", ") + " as in the student edition"
+		}
+		fmt.Fprintf(w, "[%d/%d] %s: %s (%.1fs%s)\n", finished, len(variants), v.Name, verdict, time.Since(began).Seconds(), note)
 	}
-	close(queue)
-	wg.Wait()
+	// The student edition goes first and alone: the other variants take
+	// the outcomes of the packages they leave unchanged from it.
+	first := *runners[0]
+	first.Procs = runtime.NumCPU()
+	test(&first, 0)
+	if failErr == nil && ctx.Err() == nil {
+		queue := make(chan int)
+		var wg sync.WaitGroup
+		for _, tr := range runners {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range queue {
+					test(tr, i)
+				}
+			}()
+		}
+		for i := 1; i < len(variants); i++ {
+			select {
+			case queue <- i:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		close(queue)
+		wg.Wait()
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

@@ -22,6 +22,34 @@ func TestVerifyPassesOnTheFixture(t *testing.T) {
 	assert.Contains(t, text, "restore sum (with add): ok: 3 must pass, 2 must fail")
 	assert.Contains(t, text, "reference: ok: 5 must pass, 0 must fail")
 	assert.Contains(t, text, "verify: OK")
+	// Restoring counter changes nothing calc is built from, and the other
+	// way round: those outcomes are the student edition's.
+	assert.Regexp(t, `restore counter: ok: 1 must pass, 4 must fail \([0-9.]+s; calc as in the student edition\)`, text)
+	assert.Regexp(t, `restore add: ok: 2 must pass, 3 must fail \([0-9.]+s; counter as in the student edition\)`, text)
+	assert.Regexp(t, `reference: ok: 5 must pass, 0 must fail \([0-9.]+s\)`, text, "the reference runs everything")
+}
+
+func TestPackageDepsFollowImportsAndFolderNames(t *testing.T) {
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		// Imports calc: restoring calc's exercises can change its tests.
+		"user/user.go":      "// Package user uses calc.\npackage user\n\nimport \"example.com/fixture/calc\"\n\n// Twice doubles x.\nfunc Twice(x int) int { return calc.Add(x, x) }\n",
+		"user/user_test.go": "package user\n\nimport \"testing\"\n\nfunc TestTwice(t *testing.T) {\n\tif Twice(2) != 4 {\n\t\tt.Error(\"Twice(2) != 4\")\n\t}\n}\n",
+		// Imports nothing, but reads calc's source at run time.
+		"reader/reader.go":      "// Package reader reads other folders.\npackage reader\n",
+		"reader/reader_test.go": "package reader\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestReadsCalc(t *testing.T) {\n\tif _, err := os.ReadFile(\"../calc/calc.go\"); err != nil {\n\t\tt.Fatal(err)\n\t}\n}\n",
+	})
+	deps, err := loadPackageDeps(context.Background(), root, []string{"calc", "counter", "user", "reader"}, []string{"calc", "counter"})
+	require.NoError(t, err)
+	calc := map[string]bool{"calc": true}
+	counter := map[string]bool{"counter": true}
+	assert.True(t, deps.affected("calc", calc))
+	assert.False(t, deps.affected("calc", counter))
+	assert.True(t, deps.affected("user", calc), "user imports calc")
+	assert.False(t, deps.affected("user", counter))
+	assert.True(t, deps.affected("reader", calc), "reader names calc's folder")
+	assert.False(t, deps.affected("counter", calc))
+	assert.True(t, deps.affected("elsewhere", counter), "a folder go list did not describe depends on everything")
 }
 
 func TestVerifyReportsDefectiveExercises(t *testing.T) {

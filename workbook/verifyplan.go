@@ -20,6 +20,10 @@ type variant struct {
 	// MustPass holds the tests that must pass; every other listed test
 	// must fail.
 	MustPass map[TestRef]bool
+	// Vet builds the tests with go test's vet checks. Only the reference
+	// needs them: verify vets the whole student edition itself, and the
+	// variants in between mix bodies of those two.
+	Vet bool
 }
 
 // requiredClosure is id followed by everything it requires, transitively,
@@ -79,7 +83,7 @@ func planVariants(m *Manifest) []variant {
 		}
 		vs = append(vs, variant{Name: name, Restored: restored, MustPass: testsOf(restored)})
 	}
-	vs = append(vs, variant{Name: "reference", Restored: all, MustPass: testsOf(all)})
+	vs = append(vs, variant{Name: "reference", Restored: all, MustPass: testsOf(all), Vet: true})
 	return vs
 }
 
