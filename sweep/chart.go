@@ -338,7 +338,6 @@ func brokenNotes(points []Point) []string {
 func shortReason(why string) string {
 	lower := strings.ToLower(why)
 	known := []struct{ marker, label string }{
-		{"not built yet", "not built yet"},
 		{"thread limit", "Go's thread limit"},
 		{"os refused more threads", "OS refused a thread"},
 		{"failed to create new os thread", "OS refused a thread"},
