@@ -87,7 +87,6 @@ func TestShortReasonNamesKnownLimits(t *testing.T) {
 		"20000 requests need 20000 sockets at once but the open-file limit is 20000":                                                                                           "open-file limit",
 		"3 of 10 requests failed; first: connect 127.0.0.1:5: cannot assign requested address":                                                                                 "out of ephemeral ports",
 		"killed after -timeout 2m0s without finishing":                                                                                                                         "timed out",
-		"runtime mode is not built yet; use -mode threads or -mode goroutines":                                                                                                 "not built yet",
 		"something nobody foresaw and that goes on for a long while":                                                                                                           "something nobody foresaw and that goes o…",
 	}
 	for why, want := range cases {
