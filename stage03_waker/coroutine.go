@@ -86,6 +86,8 @@ func NewCoroutine(out io.Writer, get func(path string) Future[string]) *Coroutin
 // created must be polled straight away, because polling is what starts it.
 // A failed request ends the whole program with that error, as an error
 // returned from the straight-line version would.
+//
+//workbook:exercise s03-coroutine
 func (c *Coroutine) Poll(w Waker) Poll[struct{}] {
 	for {
 		switch c.state {

@@ -127,6 +127,8 @@ type HTTPGetFuture struct {
 //
 // Every Pending goes through pending, which hands w to the reactor: the
 // reactor then wakes the task of this poll when the socket has an event.
+//
+//workbook:exercise s03-http-poll
 func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
 	for {
 		switch f.state {
