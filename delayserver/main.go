@@ -30,25 +30,11 @@ import (
 const gracePeriod = 3 * time.Second
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		fmt.Fprintf(os.Stderr, "delayserver: %s\n", target.OneLine(err))
-		os.Exit(exitCode(err))
-	}
+	target.Exit("delayserver", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// usageError marks a mistake on the command line (exit status 2).
-type usageError struct{ error }
-
-func exitCode(err error) int {
-	var u usageError
-	if errors.As(err, &u) {
-		return 2
-	}
-	return 1
-}
+// usageError is a mistake on the command line (exit status 2).
+type usageError = target.UsageError
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("delayserver", flag.ContinueOnError)
@@ -62,24 +48,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{err}
+		return usageError{Err: err}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q; flags only, see -h", fs.Arg(0))}
+		return usageError{Err: fmt.Errorf("unexpected argument %q; flags only, see -h", fs.Arg(0))}
 	}
 	if *maxDelay <= 0 {
-		return usageError{fmt.Errorf("-max-delay %v must be positive", *maxDelay)}
+		return usageError{Err: fmt.Errorf("-max-delay %v must be positive", *maxDelay)}
 	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
-		return usageError{fmt.Errorf("-addr %q: want host:port, for example %s", *addr, target.DefaultAddr)}
+		return usageError{Err: fmt.Errorf("-addr %q: want host:port, for example %s", *addr, target.DefaultAddr)}
 	}
 	if err := target.CheckLoopback(host); err != nil && !*public {
-		return usageError{fmt.Errorf("refusing to listen on %s: %v; pass -public to accept connections from other machines", *addr, err)}
+		return usageError{Err: fmt.Errorf("refusing to listen on %s: %v; pass -public to accept connections from other machines", *addr, err)}
 	}
 
 	if *maxConns < 1 {
-		return usageError{fmt.Errorf("-max-conns %d must be at least 1", *maxConns)}
+		return usageError{Err: fmt.Errorf("-max-conns %d must be at least 1", *maxConns)}
 	}
 	cfg := delayserver.Config{Addr: *addr, MaxDelay: *maxDelay, MaxConns: *maxConns}
 	if !*quiet {

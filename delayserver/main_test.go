@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/asyncworkbook/asyncgo/internal/target"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +24,7 @@ func TestRunRefusesBadInputWithOneLine(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			err := run(args, &stdout, &stderr)
 			require.Error(t, err)
-			assert.Equal(t, 2, exitCode(err), "a mistake on the command line exits with 2")
+			assert.Equal(t, 2, target.ExitStatus(err), "a mistake on the command line exits with 2")
 			assert.NotContains(t, err.Error(), "\n")
 		})
 	}

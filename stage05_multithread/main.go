@@ -39,11 +39,10 @@ const goDefaultMaxThreads = 10_000
 var errRequestsFailed = errors.New("some requests failed")
 
 // usageError is a mistake in the flags (exit status 2).
-type usageError struct{ error }
+type usageError = target.UsageError
 
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
-}
+// usagef makes a usageError, like fmt.Errorf.
+var usagef = target.Usagef
 
 func main() {
 	// The threads mode re-runs this program as its child; see threads_child.go.
@@ -51,17 +50,11 @@ func main() {
 		os.Exit(threadsChildMain(job, os.Stdout))
 	}
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	var usage usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	case errors.As(err, &usage):
-		fmt.Fprintf(os.Stderr, "%s: %v\n", program, err)
-		os.Exit(2)
-	case errors.Is(err, errRequestsFailed):
+	if errors.Is(err, errRequestsFailed) {
+		// Each failure has been reported already; only the status is left.
 		os.Exit(1)
-	default:
-		target.Fail(program, err)
 	}
+	target.Exit(program, err)
 }
 
 // options are the parsed flags.
@@ -125,7 +118,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, usagef("-max-threads %d: must be at least 1", o.maxThreads)
 	}
 	if err := validatePlan(o.plan); err != nil {
-		return o, usageError{err}
+		return o, usageError{Err: err}
 	}
 	return o, nil
 }

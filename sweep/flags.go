@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // The modes of stage 05, in the order the sweep runs them by default.
@@ -69,11 +71,10 @@ const (
 )
 
 // usageError is a mistake on the command line (exit status 2).
-type usageError struct{ error }
+type usageError = target.UsageError
 
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
-}
+// usagef makes a usageError, like fmt.Errorf.
+var usagef = target.Usagef
 
 // parseFlags reads args into a Config. -h prints the usage to stderr and
 // returns flag.ErrHelp; every mistake comes back as one line.
@@ -126,13 +127,13 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	}
 
 	if cfg.Counts, err = parseCounts(*counts); err != nil {
-		return cfg, usageError{err}
+		return cfg, usageError{Err: err}
 	}
 	if cfg.Modes, err = parseModes(*modes); err != nil {
-		return cfg, usageError{err}
+		return cfg, usageError{Err: err}
 	}
 	if err := cfg.validate(); err != nil {
-		return cfg, usageError{err}
+		return cfg, usageError{Err: err}
 	}
 	return cfg, nil
 }

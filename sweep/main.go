@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -49,19 +48,11 @@ func main() {
 	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	var usage usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	case errors.As(err, &usage):
-		fmt.Fprintf(os.Stderr, "%s: %v\n", program, err)
-		os.Exit(2)
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(os.Stderr, "%s: interrupted\n", program)
 		os.Exit(130)
-	default:
-		fmt.Fprintf(os.Stderr, "%s: %s\n", program, target.OneLine(err))
-		os.Exit(1)
 	}
+	target.Exit(program, err)
 }
 
 // run is the whole sweep but for the exit status.

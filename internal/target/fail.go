@@ -5,6 +5,7 @@ package target
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -34,6 +35,43 @@ func Explain(err error, t *Target) error {
 func Fail(program string, err error) {
 	fmt.Fprintf(os.Stderr, "%s: %s\n", program, OneLine(err))
 	os.Exit(1)
+}
+
+// UsageError marks a mistake on the command line. A program exits with
+// status 2 for it, as the flag package does, and with 1 for any other
+// failure, so a script can tell "you called it wrong" from "it went wrong".
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// Usagef makes a UsageError from a format, like fmt.Errorf.
+func Usagef(format string, args ...any) error {
+	return UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// ExitStatus is the exit status a program ends with after err: 0 for nil
+// and for -h (flag.ErrHelp), 2 for a UsageError, 1 for anything else.
+func ExitStatus(err error) int {
+	var usage UsageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
+		return 2
+	}
+	return 1
+}
+
+// Exit ends a program that failed with err: one line "program: err" on
+// stderr and ExitStatus(err). For nil or -h it returns and prints nothing.
+func Exit(program string, err error) {
+	status := ExitStatus(err)
+	if status == 0 {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "%s: %s\n", program, OneLine(err))
+	os.Exit(status)
 }
 
 // OneLine renders err on a single line.

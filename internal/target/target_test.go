@@ -146,3 +146,11 @@ func TestExplainTellsHowToStartTheServer(t *testing.T) {
 func TestOneLineFoldsLines(t *testing.T) {
 	assert.Equal(t, "a; b c", OneLine(fmt.Errorf("a\nb   c")))
 }
+
+func TestExitStatusTellsUsageFromFailure(t *testing.T) {
+	assert.Equal(t, 0, ExitStatus(nil))
+	assert.Equal(t, 0, ExitStatus(flag.ErrHelp), "-h is not a failure")
+	assert.Equal(t, 2, ExitStatus(Usagef("-n %d: must be positive", -1)))
+	assert.Equal(t, 2, ExitStatus(fmt.Errorf("parsing: %w", Usagef("bad"))), "a wrapped usage error is still one")
+	assert.Equal(t, 1, ExitStatus(fmt.Errorf("connect: refused")))
+}
