@@ -3,10 +3,11 @@ package main
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
-// TestMain fails the run if a test leaves a goroutine behind.
+// TestMain fails the run if a test leaves a goroutine behind or a socket
+// open.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.Main(m)
 }

@@ -25,9 +25,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
@@ -39,7 +39,8 @@ const runTimeout = 30 * time.Second
 var binDir string
 
 // TestMain creates the directory for the binaries, runs the tests, checks
-// that no goroutine is left behind, and removes the binaries.
+// that no goroutine and no file descriptor is left behind, and removes the
+// binaries.
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "asyncgo-e2e-")
 	if err != nil {
@@ -47,10 +48,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
-		_ = os.RemoveAll(dir)
-		os.Exit(code)
-	}))
+	leakcheck.MainWithCleanup(m, func() { _ = os.RemoveAll(dir) })
 }
 
 // build is one stage's binary, built at most once per test run.

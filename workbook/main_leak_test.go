@@ -3,11 +3,11 @@ package main
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
-// TestMain fails the run if a test leaves a goroutine behind: a watcher not
-// stopped, a test process not waited for.
+// TestMain fails the run if a test leaves a goroutine behind (a watcher not
+// stopped, a test process not waited for) or a file open.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.Main(m)
 }

@@ -15,11 +15,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
+
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
+// TestMain fails the run if a test leaves a goroutine behind or a
+// connection open.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.Main(m)
 }
 
 // startServer starts a quiet server on a free port and stops it when the

@@ -36,6 +36,14 @@ const settle = 5 * time.Second
 // opts go to goleak, for a package that starts a goroutine on purpose that
 // outlives its tests.
 func Main(m *testing.M, opts ...goleak.Option) {
+	MainWithCleanup(m, nil, opts...)
+}
+
+// MainWithCleanup is Main for a package whose TestMain must also tidy up
+// after the tests (remove the binaries it built, say): cleanup runs once
+// the tests and the goroutine check are done, before the count of
+// descriptors.
+func MainWithCleanup(m *testing.M, cleanup func(), opts ...goleak.Option) {
 	warmUp()
 	before, err := OpenFDs()
 	if err != nil {
@@ -43,6 +51,9 @@ func Main(m *testing.M, opts ...goleak.Option) {
 		os.Exit(1)
 	}
 	opts = append(opts, goleak.Cleanup(func(code int) {
+		if cleanup != nil {
+			cleanup()
+		}
 		if code == 0 {
 			if err := waitForFDs(before, settle); err != nil {
 				fmt.Fprintf(os.Stderr, "leakcheck: %v\n", err)
