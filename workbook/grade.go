@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"time"
 )
@@ -45,7 +45,7 @@ func (a *app) cmdGrade(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	report, err := grade(ctx, p)
+	report, err := grade(ctx, p, a.stderr)
 	if err != nil {
 		return err
 	}
@@ -68,9 +68,10 @@ func (a *app) cmdGrade(ctx context.Context, args []string) error {
 	return nil
 }
 
-// grade runs every exercise and totals the points. A grading run that
+// grade runs every exercise and totals the points; a warning that does not
+// change the grade (progress could not be saved) goes to stderr. A grading run that
 // completes exits 0 whatever the score: the score is the result.
-func grade(ctx context.Context, p *Project) (*gradeReport, error) {
+func grade(ctx context.Context, p *Project, stderr io.Writer) (*gradeReport, error) {
 	start := time.Now()
 	st, err := loadState(p.statePath())
 	if err != nil {
@@ -82,7 +83,7 @@ func grade(ctx context.Context, p *Project) (*gradeReport, error) {
 	}
 	if err := st.save(p.statePath()); err != nil {
 		// Grading on a read-only checkout must still report a grade.
-		fmt.Fprintf(os.Stderr, "workbook: progress not saved: %v\n", err)
+		fmt.Fprintf(stderr, "workbook: progress not saved: %v\n", err)
 	}
 	modPath, err := readModulePath(p.Root)
 	if err != nil {

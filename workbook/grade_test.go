@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,7 +23,7 @@ func gradeFixture(t *testing.T) *gradeReport {
 	require.NoError(t, writeEdition(p, dir, func(id string) bool { return id == "greet" }))
 	gp, err := loadProject(dir)
 	require.NoError(t, err)
-	r, err := grade(context.Background(), gp)
+	r, err := grade(context.Background(), gp, io.Discard)
 	require.NoError(t, err)
 	return r
 }
@@ -127,4 +129,24 @@ func TestGradeCommandWritesTheChosenFormatToAFile(t *testing.T) {
 	code, _, stderr = runApp(t, root, "grade", "--format", "yaml")
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "workbook: grade: unknown format \"yaml\"; use text, json, gradescope or junit\n", stderr)
+}
+
+func TestGradeStillGradesWhenProgressCannotBeSaved(t *testing.T) {
+	p := loadFixture(t)
+	dir := filepath.Join(t.TempDir(), "graded")
+	require.NoError(t, writeEdition(p, dir, func(id string) bool { return id == "greet" }))
+	gp, err := loadProject(dir)
+	require.NoError(t, err)
+	// The state's folder is a link to nowhere: there is no saved state to
+	// read, and saving fails, as on a read-only checkout (chmod would not
+	// stop a test run as root).
+	stateDir := filepath.Dir(gp.statePath())
+	require.NoError(t, os.RemoveAll(stateDir))
+	require.NoError(t, os.Symlink(filepath.Join(t.TempDir(), "missing", "folder"), stateDir))
+
+	var stderr strings.Builder
+	r, err := grade(context.Background(), gp, &stderr)
+	require.NoError(t, err)
+	assert.Equal(t, 7, r.Score, "the grade does not depend on saving progress")
+	assert.Contains(t, stderr.String(), "workbook: progress not saved:")
 }
