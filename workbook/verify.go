@@ -1,8 +1,8 @@
 // This file is `verify`, the maintainers' proof that the exercises are real:
 // the student edition builds and vets, every listed test fails in it, each
 // exercise restored alone (with what it requires) makes exactly its tests
-// pass, the reference passes everything, and no solution text is left in
-// the export. CI runs it; any problem makes it exit non-zero.
+// pass, the reference passes everything, and no solution is left in the
+// export, neither word for word (leaks.go) nor nearly (nearcopy.go). CI runs it; any problem makes it exit non-zero.
 
 package main
 
@@ -95,6 +95,13 @@ func verify(ctx context.Context, p *Project, opts verifyOptions, w io.Writer) ([
 	}
 	for _, l := range leaks {
 		probs = append(probs, "export: "+l)
+	}
+	near, err := findNearCopies(exportDir, p.Markers)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range near {
+		probs = append(probs, "export: "+n)
 	}
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
 		fmt.Fprintf(w, "Student edition: go %s\n", strings.Join(args, " "))
