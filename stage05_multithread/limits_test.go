@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -109,23 +108,9 @@ func TestSystemThreadLimitsStartWithGosOwn(t *testing.T) {
 	for _, l := range limits {
 		assert.Positive(t, l.Max, "limit %q", l.Name)
 		assert.GreaterOrEqual(t, l.InUse, int64(0), "limit %q", l.Name)
+		if l.Raise == nil {
+			continue // a limit the system does not let anyone raise (macOS's)
+		}
 		assert.NotEmpty(t, l.Raise(100), "limit %q must say how to raise it", l.Name)
 	}
-}
-
-func TestReadIntFileReadsCgroupMaxAsUnlimited(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		path := dir + "/" + name
-		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-		return path
-	}
-	n, err := readIntFile(write("max", "max\n"))
-	require.NoError(t, err)
-	assert.EqualValues(t, int64(1<<63-1), n)
-	n, err = readIntFile(write("num", "4096\n"))
-	require.NoError(t, err)
-	assert.EqualValues(t, 4096, n)
-	_, err = readIntFile(write("bad", "lots\n"))
-	assert.Error(t, err)
 }

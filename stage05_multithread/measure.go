@@ -1,15 +1,16 @@
 // measure.go takes the figures the modes are compared on: wall time, CPU
 // time, peak memory and the peak number of OS threads of the process.
+//
+// What the kernel can tell differs between systems; the parts that differ
+// live in measure_linux.go, measure_darwin.go and measure_freebsd.go, each
+// with the same small API: newThreadCounter, threadCPUTime, pauseThread and
+// maxRSSUnit.
 
 package main
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
 	"os"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,11 +26,14 @@ type Figures struct {
 	// on all its threads together.
 	CPU time.Duration `json:"cpu"`
 	// PeakRSSKB is the high-water mark of the process's resident memory in
-	// kB (Linux reports ru_maxrss in kB). Unlike CPU it cannot be limited to
-	// the run: it includes the Go runtime's own few megabytes.
+	// kB (getrusage's ru_maxrss, which Linux and FreeBSD count in kB and
+	// macOS in bytes). Unlike CPU it cannot be limited to the run: it
+	// includes the Go runtime's own few megabytes.
 	PeakRSSKB int64 `json:"peak_rss_kb"`
 	// OSThreads is the largest number of OS threads the process was seen to
-	// have during the run.
+	// have during the run. On macOS, which offers no thread count without
+	// cgo, it is the number of threads the Go runtime itself runs (see
+	// measure_darwin.go).
 	OSThreads int `json:"os_threads"`
 }
 
@@ -59,8 +63,8 @@ type Measurement struct {
 func StartMeasurement(interval time.Duration) *Measurement {
 	return &Measurement{
 		start:   time.Now(),
-		cpu0:    rusageOf(unix.RUSAGE_SELF).cpu,
-		sampler: StartThreadSampler("/proc/self/status", interval),
+		cpu0:    processUsage().cpu,
+		sampler: StartThreadSampler(os.Getpid(), interval),
 	}
 }
 
@@ -68,7 +72,7 @@ func StartMeasurement(interval time.Duration) *Measurement {
 func (m *Measurement) Stop() Figures {
 	wall := time.Since(m.start)
 	threads := m.sampler.Stop()
-	usage := rusageOf(unix.RUSAGE_SELF)
+	usage := processUsage()
 	return Figures{
 		Wall: wall,
 		// The sampler's own work is not the mode's: take it out. What is
@@ -87,25 +91,34 @@ type usage struct {
 	maxRSSKB int64
 }
 
-// rusageOf asks the kernel what this process (RUSAGE_SELF, every thread
-// summed, which is what we want: in the threads mode the work is spread over
-// thousands of them) or the calling thread (RUSAGE_THREAD) has used so far.
-func rusageOf(who int) usage {
+// processUsage asks the kernel what this process has used so far: every
+// thread summed (RUSAGE_SELF), which is what we want, because in the threads
+// mode the work is spread over thousands of them.
+func processUsage() usage {
 	var ru unix.Rusage
-	if err := unix.Getrusage(who, &ru); err != nil {
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
 		// getrusage cannot fail with a valid who and buffer; report zero
 		// rather than invent a figure.
 		return usage{}
 	}
 	return usage{
 		cpu:      time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
-		maxRSSKB: ru.Maxrss,
+		maxRSSKB: maxRSSToKB(int64(ru.Maxrss), maxRSSUnit),
 	}
 }
 
-// ThreadSampler follows the number of OS threads of a process by reading the
-// "Threads:" line of its /proc/PID/status file every few milliseconds, and
-// keeps the largest value seen.
+// maxRSSToKB converts getrusage's ru_maxrss, counted in units of unit bytes,
+// to kB. The unit is the trap: POSIX leaves it open, Linux and FreeBSD count
+// kB (unit 1024) and macOS counts bytes (unit 1), so the same number means a
+// thousand times more memory on Linux than on a Mac.
+func maxRSSToKB(maxRSS, unit int64) int64 {
+	return maxRSS * unit / 1024
+}
+
+// ThreadSampler follows the number of OS threads of a process by looking
+// every few milliseconds, and keeps the largest value seen. Where it looks
+// differs per system (see newThreadCounter): the kernel's count on Linux and
+// FreeBSD, the Go runtime's own on macOS.
 //
 // Why sampling is good enough: the threads worth counting here are the ones
 // blocked in a system call while they wait for a delayed response, and they
@@ -114,19 +127,17 @@ func rusageOf(who int) usage {
 // lasts less than one interval, for example with -delay 0, where a request's
 // thread can be born and gone between two samples; then the figure is a lower
 // bound. Counting exactly would need a hook where the runtime creates threads,
-// which Go does not offer (the "threadcreate" pprof profile counts threads
-// ever created, not how many lived at once).
+// which Go does not offer.
 //
 // The sampler must not disturb what it measures. A Go ticker would wake the
 // scheduler every interval, and on some machines each wake-up costs 100 µs of
 // CPU, as much as a small run's whole work. So the sampler has an OS thread
-// of its own that sleeps in nanosleep(2), it measures that thread's CPU time
-// so Measurement can subtract it, and it leaves its own thread out of the
-// count when it samples its own process.
+// of its own that sleeps in the kernel (pauseThread), it measures that
+// thread's CPU time so Measurement can subtract it, and it leaves its own
+// thread out of the count when it samples its own process.
 type ThreadSampler struct {
-	status    *os.File // open for the sampler's life: no open(2) per look
-	buf       []byte   // reused, so sampling does not feed the GC
-	ownThread int      // 1 when the sampled process is the sampler's own
+	counter   threadCounter
+	ownThread int // 1 when the sampled process is the sampler's own
 	every     time.Duration
 	stopping  atomic.Bool
 	done      chan struct{}
@@ -136,18 +147,27 @@ type ThreadSampler struct {
 	ownCPU time.Duration
 }
 
-// StartThreadSampler starts sampling the process whose status file is
-// statusPath ("/proc/self/status", or "/proc/PID/status" for a child).
-func StartThreadSampler(statusPath string, every time.Duration) *ThreadSampler {
+// threadCounter tells how many threads one process has right now. Each
+// system has its own, made by newThreadCounter(pid).
+type threadCounter interface {
+	// count is the current number of threads, or an error when it cannot
+	// be known (the process is gone, or the system does not say).
+	count() (int, error)
+	// close releases what the counter holds; count is not called after.
+	close()
+}
+
+// StartThreadSampler starts sampling the threads of process pid: this
+// process (os.Getpid()) or a child.
+func StartThreadSampler(pid int, every time.Duration) *ThreadSampler {
 	s := &ThreadSampler{
 		every: every,
-		buf:   make([]byte, 8<<10),
 		done:  make(chan struct{}),
+		// Made here rather than in loop: on Linux this opens the child's
+		// /proc file while the child surely still exists.
+		counter: newThreadCounter(pid),
 	}
-	// A file that cannot be opened (the process already gone) leaves status
-	// nil, and every sample is skipped.
-	s.status, _ = os.Open(statusPath)
-	if statusPath == "/proc/self/status" || statusPath == fmt.Sprintf("/proc/%d/status", os.Getpid()) {
+	if pid == os.Getpid() {
 		s.ownThread = 1
 	}
 	go s.loop()
@@ -158,38 +178,25 @@ func (s *ThreadSampler) loop() {
 	defer close(s.done)
 	// Never unlocked: the thread is the sampler's alone and ends with it.
 	runtime.LockOSThread()
-	cpu0 := rusageOf(unix.RUSAGE_THREAD).cpu
-	pause := unix.NsecToTimespec(s.every.Nanoseconds())
+	cpu0 := threadCPUTime()
 	for {
 		s.sample()
 		if s.stopping.Load() {
 			break
 		}
-		// A signal may cut the sleep short (EINTR); that only means an
-		// early sample.
-		_ = unix.Nanosleep(&pause, nil)
+		pauseThread(s.every)
 	}
-	own := rusageOf(unix.RUSAGE_THREAD).cpu - cpu0
-	if s.status != nil {
-		s.status.Close()
-	}
+	own := threadCPUTime() - cpu0
+	s.counter.close()
 	s.mu.Lock()
 	s.ownCPU = own
 	s.mu.Unlock()
 }
 
-// sample reads the current thread count once. The kernel writes a /proc file
-// afresh for every read from offset 0. A process that has exited gives an
-// error; that sample is simply skipped.
+// sample takes the current thread count once. A count that cannot be had (a
+// process that has exited, a system that does not say) is simply skipped.
 func (s *ThreadSampler) sample() {
-	if s.status == nil {
-		return
-	}
-	n, err := s.status.ReadAt(s.buf, 0)
-	if n == 0 && err != nil {
-		return
-	}
-	count, err := parseThreadCount(s.buf[:n])
+	count, err := s.counter.count()
 	if err != nil {
 		return
 	}
@@ -218,21 +225,4 @@ func (s *ThreadSampler) Stop() int {
 	s.stopping.Store(true)
 	<-s.done
 	return s.Peak()
-}
-
-// parseThreadCount returns the number after "Threads:" in the text of a
-// /proc/PID/status file.
-func parseThreadCount(status []byte) (int, error) {
-	for line := range bytes.Lines(status) {
-		value, found := bytes.CutPrefix(line, []byte("Threads:"))
-		if !found {
-			continue
-		}
-		n, err := strconv.Atoi(string(bytes.TrimSpace(value)))
-		if err != nil {
-			return 0, fmt.Errorf("bad Threads line %q: %w", bytes.TrimSpace(line), err)
-		}
-		return n, nil
-	}
-	return 0, errors.New("no Threads line")
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"os"
+	"os/exec"
 	"runtime"
 	"sync"
 	"testing"
@@ -10,20 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseThreadCount(t *testing.T) {
-	status := []byte("Name:\tstage05\nState:\tS (sleeping)\nThreads:\t1234\nSigQ:\t0/9\n")
-	n, err := parseThreadCount(status)
-	require.NoError(t, err)
-	assert.Equal(t, 1234, n)
-
-	_, err = parseThreadCount([]byte("Name:\tx\n"))
-	assert.Error(t, err)
-	_, err = parseThreadCount([]byte("Threads:\tmany\n"))
-	assert.Error(t, err)
-}
-
 func TestThreadSamplerSeesThreadsThatAppear(t *testing.T) {
-	s := StartThreadSampler("/proc/self/status", time.Millisecond)
+	s := StartThreadSampler(os.Getpid(), time.Millisecond)
 	base := s.Peak()
 
 	// Hold extra threads until the sampler has seen them: each goroutine
@@ -47,8 +38,74 @@ func TestThreadSamplerSeesThreadsThatAppear(t *testing.T) {
 }
 
 func TestThreadSamplerOfAGoneProcessReportsZero(t *testing.T) {
-	s := StartThreadSampler("/proc/does-not-exist/status", time.Millisecond)
+	// The pid of a child that has exited and been waited for belongs to no
+	// process (until the kernel hands it out again, which takes a while).
+	gone := exec.Command("sh", "-c", "exit 0")
+	require.NoError(t, gone.Run())
+	s := StartThreadSampler(gone.Process.Pid, time.Millisecond)
 	assert.Zero(t, s.Stop())
+}
+
+// scriptedCounter plays a threadCounter that answers from a list, then fails.
+type scriptedCounter struct {
+	counts []int
+	closed bool
+}
+
+func (c *scriptedCounter) count() (int, error) {
+	if len(c.counts) == 0 {
+		return 0, errors.New("count unknown")
+	}
+	n := c.counts[0]
+	c.counts = c.counts[1:]
+	return n, nil
+}
+
+func (c *scriptedCounter) close() { c.closed = true }
+
+func TestThreadSamplerKeepsThePeakAndSkipsUnknownCounts(t *testing.T) {
+	counter := &scriptedCounter{counts: []int{3, 9, 4}}
+	s := &ThreadSampler{counter: counter, ownThread: 1}
+	for range 5 { // the last two looks find no count
+		s.sample()
+	}
+	assert.Equal(t, 8, s.Peak(), "the peak of 9, less the sampler's own thread")
+
+	unknown := &ThreadSampler{counter: &scriptedCounter{}}
+	unknown.sample()
+	assert.Zero(t, unknown.Peak(), "a count that cannot be had is no figure, not a guess")
+}
+
+func TestThreadSamplerClosesItsCounter(t *testing.T) {
+	counter := &scriptedCounter{counts: []int{2}}
+	s := &ThreadSampler{counter: counter, every: time.Millisecond, done: make(chan struct{})}
+	go s.loop()
+	assert.Equal(t, 2, s.Stop())
+	assert.True(t, counter.closed)
+}
+
+func TestMaxRSSToKBConvertsEachSystemsUnit(t *testing.T) {
+	assert.EqualValues(t, 8220, maxRSSToKB(8220, 1024), "Linux and FreeBSD count kB")
+	assert.EqualValues(t, 8220, maxRSSToKB(8220*1024, 1), "macOS counts bytes")
+	assert.EqualValues(t, 1, maxRSSToKB(2047, 1), "a partial kB is dropped")
+	assert.Zero(t, maxRSSToKB(0, 1))
+}
+
+func TestPeakRSSIsInKBOnThisSystem(t *testing.T) {
+	// Touch 32 MB so that it is resident: the peak must be at least that.
+	// A unit mistake (bytes read as kB) would make it a thousand times too
+	// large, past any real process's 16 GB.
+	const size = 32 << 20
+	buf := make([]byte, size)
+	for i := range buf {
+		buf[i] = byte(i)
+	}
+	m := StartMeasurement(time.Millisecond)
+	f := m.Stop()
+	runtime.KeepAlive(buf)
+
+	assert.GreaterOrEqual(t, f.PeakRSSKB, int64(size/1024))
+	assert.Less(t, f.PeakRSSKB, int64(16<<20), "16 GB in kB")
 }
 
 func TestMeasurementTakesWallAndCPUTime(t *testing.T) {

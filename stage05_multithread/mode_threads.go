@@ -59,9 +59,9 @@ func runThreads(t *target.Target, p Plan, r *Results) error {
 // blockingGet does one GET on a blocking socket: connect, write and read each
 // put the calling thread to sleep in the kernel until they are done.
 func blockingGet(t *target.Target, path string, timeout time.Duration) (string, error) {
-	// No SOCK_NONBLOCK: this is the whole difference from the runtime's
-	// sockets. SOCK_CLOEXEC keeps the socket out of any process we start.
-	fd, err := unix.Socket(t.Domain(), unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	// A blocking socket, unlike the runtime's non-blocking ones: this is the
+	// whole difference between the modes.
+	fd, err := blockingSocket(t.Domain())
 	if err != nil {
 		return "", fmt.Errorf("socket: %w", err)
 	}
@@ -70,7 +70,9 @@ func blockingGet(t *target.Target, path string, timeout time.Duration) (string, 
 	// A blocking socket would wait forever for a server that never answers;
 	// kernel timeouts turn that into EAGAIN. They also make the kernel return
 	// EINTR instead of restarting a call that a signal interrupts, which the
-	// loops below handle.
+	// loops below handle. (Linux applies the send timeout to connect too;
+	// macOS and FreeBSD do not, and a connect that gets no answer there waits
+	// for TCP's own connect timeout, about 75 s.)
 	tv := unix.NsecToTimeval(timeout.Nanoseconds())
 	for _, opt := range []int{unix.SO_RCVTIMEO, unix.SO_SNDTIMEO} {
 		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, opt, &tv); err != nil {

@@ -130,7 +130,10 @@ func (l ThreadsLauncher) Run(t *target.Target, p Plan, maxThreads int, r *Result
 	if err := cmd.Start(); err != nil {
 		return Figures{}, fmt.Errorf("threads mode: start the child process: %w", err)
 	}
-	sampler := StartThreadSampler(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid), SamplingInterval(p))
+	// On macOS the parent cannot count the child's threads (see
+	// measure_darwin.go) and this sampler sees nothing; the child's own
+	// figures still carry its peak.
+	sampler := StartThreadSampler(cmd.Process.Pid, SamplingInterval(p))
 	// A child that hangs must not hang the parent with it.
 	watchdog := time.AfterFunc(l.Timeout, func() { cmd.Process.Kill() })
 
@@ -256,7 +259,7 @@ func explainChildDeath(state *os.ProcessState, waitErr error, stderr []byte, see
 		return fmt.Errorf("%s: %s; the OS refused more threads — try fewer requests, or raise the limit that stopped it: %s", prefix, m, threadLimitSuspects())
 	}
 	if state != nil && signalOf(state) == syscall.SIGKILL {
-		return fmt.Errorf("%s: %s; perhaps the kernel ran out of memory (see dmesg) — try fewer requests", prefix, how)
+		return fmt.Errorf("%s: %s; %s — try fewer requests", prefix, how, outOfMemoryHint)
 	}
 	if line := firstLine(stderr); line != "" {
 		return fmt.Errorf("%s (%s): %s", prefix, how, line)
@@ -264,11 +267,12 @@ func explainChildDeath(state *os.ProcessState, waitErr error, stderr []byte, see
 	return fmt.Errorf("%s (%s) without saying why", prefix, how)
 }
 
-// threadLimitSuspects lists the limits that can make the OS refuse a thread,
-// the address-space limit first when there is one, because it is the easiest
-// to overlook: every thread reserves a whole stack (ulimit -s) of it.
+// threadLimitSuspects lists the limits that can make the OS refuse a thread
+// (each system's own: osThreadSuspects), the address-space limit first when
+// there is one, because it is the easiest to overlook: every thread reserves
+// a whole stack (ulimit -s) of it.
 func threadLimitSuspects() string {
-	suspects := "ulimit -u, kernel.threads-max, kernel.pid_max, the cgroup's pids.max, free memory"
+	suspects := osThreadSuspects()
 	var as, stack unix.Rlimit
 	if unix.Getrlimit(unix.RLIMIT_AS, &as) == nil && as.Cur != unix.RLIM_INFINITY &&
 		unix.Getrlimit(unix.RLIMIT_STACK, &stack) == nil {
