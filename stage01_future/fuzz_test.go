@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // A fuzz target for the HTTP future's handling of an answer: whatever bytes
 // a server sends, cut into whatever pieces, the future must finish with a
 // body or an error, never panic, never loop, and never let the cuts change
@@ -30,9 +32,17 @@ func FuzzHTTPGetAnswerInPieces(f *testing.F) {
 		if len(answer) > 64<<10 {
 			return // larger than a socket pair's buffers: not what this checks
 		}
-		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		// Socketpair, then the flag: macOS has no SOCK_NONBLOCK.
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 		if err != nil {
 			t.Fatalf("socket pair: %v", err)
+		}
+		for _, fd := range fds {
+			if err := unix.SetNonblock(fd, true); err != nil {
+				unix.Close(fds[0])
+				unix.Close(fds[1])
+				t.Fatalf("socket pair: %v", err)
+			}
 		}
 		peer := fds[1]
 		defer func() {

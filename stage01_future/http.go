@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the HTTP GET future: one request over a raw non-blocking TCP
 // socket, pushed forward a little further on every poll and never waiting.
 
@@ -163,7 +165,10 @@ func (f *HTTPGetFuture) Poll() Poll[string] {
 // kernel may also finish (or refuse) the connection before connect returns,
 // so connected can be true straight away.
 func (f *HTTPGetFuture) startConnect() (connected bool, err error) {
-	fd, err := unix.Socket(f.target.Domain(), unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
+	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
+	// flags, and every later step is a plain system call on fd.
+	fd, err := newSocket(f.target.Domain())
 	if err != nil {
 		return false, fmt.Errorf("create socket: %w", err)
 	}

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the HTTP GET future: against the real delay server for the
 // ordinary cases, and against a scripted server for answers that arrive in
 // pieces, are chunked, or are cut short.
@@ -16,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
 // startDelayServer runs a delay server on a free loopback port for one test.
@@ -81,6 +84,7 @@ func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces .
 }
 
 func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
+	leakcheck.CheckFDs(t)
 	srv := startDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/10/HelloAsyncAwait", nil)
 
@@ -126,6 +130,7 @@ func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
 func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
 	srv := startScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/hi", nil)
+	t.Cleanup(f.closeSocket) // the test stops before the answer: release the socket
 	require.False(t, f.Poll().Ready)
 
 	head := srv.Request(t)
@@ -211,6 +216,7 @@ func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
+	leakcheck.CheckFDs(t)
 	addr := closedPort(t)
 	f := getFrom(t, addr, "/0/x", nil)
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Stage 01: a future, an HTTP GET on a non-blocking socket, a hand-written
 // coroutine, and a loop that polls it, sleeping in between.
 //

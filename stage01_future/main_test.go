@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file holds what every test in the package shares: the leak check
 // that runs after all tests, and small test doubles and helpers.
 
@@ -6,20 +8,18 @@ package main
 import (
 	"net"
 	"net/netip"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a delay
-// server not closed, a scripted server still waiting).
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+// server not closed, a scripted server still waiting) or a file descriptor
+// open (a socket not closed).
+func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // fakeFuture is a test double for any future: it answers Pending for the
 // first pendingPolls polls and then result, and counts how often it was
@@ -43,9 +43,9 @@ func (f *fakeFuture[T]) Poll() Poll[T] {
 // check that a future closed its socket.
 func openFDs(t *testing.T) int {
 	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	require.NoError(t, err, "listing /proc/self/fd to count open sockets")
-	return len(entries)
+	n, err := leakcheck.OpenFDs()
+	require.NoError(t, err)
+	return n
 }
 
 // targetFor builds a Target for a loopback address a test listens on.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the simplest possible runtime: a loop that polls one future
 // until it is done, sleeping between polls because it cannot know when the
 // future might be able to make progress.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for PollLoop, the sleeping runtime. They drive fake futures, so they
 // do not depend on sockets or on the HTTP future.
 

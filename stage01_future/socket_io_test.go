@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the two socket loops of the HTTP future, writeRequest and
 // readResponse, on their own. Each test hands the future one end of a
 // connected pair of non-blocking sockets and plays the server at the other
@@ -27,8 +29,12 @@ type socketPair struct {
 // (unless the test has closed them already).
 func newSocketPair(t *testing.T) *socketPair {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	// Socketpair, then the flag: macOS has no SOCK_NONBLOCK.
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	require.NoError(t, err, "creating a socket pair")
+	for _, fd := range fds {
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
 	p := &socketPair{local: fds[0], peer: fds[1]}
 	t.Cleanup(func() {
 		if p.local >= 0 {

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the program itself, written the way a compiler would rewrite
 // an async function: as a state machine that can stop at every wait and
 // carry on from there at the next poll.

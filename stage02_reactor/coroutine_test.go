@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the hand-written coroutine (as in stage 01, plus Close). Its
 // requests are fake futures, so each test controls exactly when a request
 // finishes and what it returns.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the HTTP GET future: against the real delay server for the
 // ordinary cases, and against a scripted server for answers that arrive in
 // pieces, are chunked, or are cut short. Most tests give the future a fake
@@ -20,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
 // startDelayServer runs a delay server on a free loopback port for one test.
@@ -86,6 +89,7 @@ func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces .
 }
 
 func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
+	leakcheck.CheckFDs(t)
 	srv := startDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/10/HelloAsyncAwait", nil)
 
@@ -131,6 +135,7 @@ func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
 func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
 	srv := startScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/hi", nil)
+	t.Cleanup(func() { _ = f.Close() }) // the test stops before the answer: release the socket
 	require.False(t, f.Poll().Ready)
 
 	head := srv.Request(t)
@@ -216,6 +221,7 @@ func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
+	leakcheck.CheckFDs(t)
 	addr := closedPort(t)
 	f := getFrom(t, addr, "/0/x", nil)
 

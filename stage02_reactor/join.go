@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is JoinAll: several futures polled as one, so that their waits
 // overlap instead of adding up.
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for JoinAll. The joined futures are fakes, so these tests do not
 // depend on sockets or on the HTTP future.
 

@@ -1,5 +1,8 @@
+//go:build linux || darwin || freebsd
+
 // Stage 02: the same program as stage 01, but the loop that drove it now
-// waits in epoll instead of sleeping; and JoinAll, to run requests at once.
+// waits in epoll (kqueue on macOS and FreeBSD) instead of sleeping; and
+// JoinAll, to run requests at once.
 //
 // This file only wires things together: flags, the target, the run, the exit.
 // Read runtime.go, registry.go, http.go, coroutine.go and join.go for the

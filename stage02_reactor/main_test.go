@@ -1,30 +1,28 @@
+//go:build linux || darwin || freebsd
+
 // This file holds what every test in the package shares: the leak check
 // that runs after all tests, and small test doubles and helpers.
 
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
 
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a delay
-// server not closed, a scripted server still waiting).
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+// server not closed, a scripted server still waiting) or a file descriptor
+// open (a socket or a poller not closed).
+func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // fakeFuture is a test double for any future: it answers Pending for the
 // first pendingPolls polls and then result, and counts how often it was
@@ -96,34 +94,9 @@ func (r *fakeRegistry) Deregister(fd int) error {
 // check that a future or a runtime closed what it opened.
 func openFDs(t *testing.T) int {
 	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	require.NoError(t, err, "listing /proc/self/fd to count open file descriptors")
-	return len(entries)
-}
-
-// epollWatchList reads the kernel's own list of the fds an epoll instance
-// watches, with their event masks, from /proc/self/fdinfo.
-func epollWatchList(t *testing.T, epfd int) map[int]uint32 {
-	t.Helper()
-	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
-	require.NoError(t, err, "reading the epoll instance's fdinfo")
-	defer file.Close()
-	watched := map[int]uint32{}
-	scanner := bufio.NewScanner(file)
-	for scanner.Scan() {
-		// Lines look like "tfd:        7 events:   80002005 data: ...".
-		fields := strings.Fields(scanner.Text())
-		if len(fields) < 4 || fields[0] != "tfd:" || fields[2] != "events:" {
-			continue
-		}
-		fd, err := strconv.Atoi(fields[1])
-		require.NoError(t, err)
-		mask, err := strconv.ParseUint(fields[3], 16, 32)
-		require.NoError(t, err)
-		watched[fd] = uint32(mask)
-	}
-	require.NoError(t, scanner.Err())
-	return watched
+	n, err := leakcheck.OpenFDs()
+	require.NoError(t, err)
+	return n
 }
 
 // newPipe returns a non-blocking pipe (read end, write end), closed when the
@@ -131,7 +104,11 @@ func epollWatchList(t *testing.T, epfd int) map[int]uint32 {
 func newPipe(t *testing.T) (r, w int) {
 	t.Helper()
 	var fds [2]int
-	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	// Pipe, then the flags: pipe2 with flags is not on macOS.
+	require.NoError(t, unix.Pipe(fds[:]))
+	for _, fd := range fds {
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
 	t.Cleanup(func() {
 		_ = unix.Close(fds[0])
 		_ = unix.Close(fds[1])

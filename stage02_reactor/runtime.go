@@ -1,16 +1,16 @@
-// This file is the runtime: it owns an epoll instance and drives one future
-// to completion, sleeping in epoll_wait until the kernel reports that one of
-// the registered sockets has changed.
+//go:build linux || darwin || freebsd
+
+// This file is the runtime: it owns a poller (epoll on Linux, kqueue on
+// macOS and FreeBSD) and drives one future to completion, sleeping in the
+// poller's wait until the kernel reports that one of the registered sockets
+// has changed.
 
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // forever is the timeout for a Wait that only ends with an event.
@@ -22,27 +22,26 @@ const maxEvents = 64
 
 // Runtime runs futures. Instead of the fixed sleep of stage 01, it lets
 // the kernel say when something happened: futures register their sockets
-// with its Registry, and BlockOn waits in epoll_wait between polls.
+// with its Registry, and BlockOn waits in the poller between polls.
 type Runtime struct {
-	epfd     int
+	poller   *poller
 	registry *Registry
-	events   []unix.EpollEvent
+	ready    []int // Wait's buffer for the fds of ready sockets
+	closed   bool
 	out      io.Writer
 }
 
-// NewRuntime creates the epoll instance the runtime waits on. out receives
-// the "Schedule other tasks" line printed before every wait.
-//
-// EPOLL_CLOEXEC keeps the epoll fd from leaking into child processes.
+// NewRuntime creates the poller the runtime waits on. out receives the
+// "Schedule other tasks" line printed before every wait.
 func NewRuntime(out io.Writer) (*Runtime, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	p, err := newPoller()
 	if err != nil {
-		return nil, fmt.Errorf("epoll: create: %w", err)
+		return nil, err
 	}
 	return &Runtime{
-		epfd:     epfd,
-		registry: &Registry{epfd: epfd},
-		events:   make([]unix.EpollEvent, maxEvents),
+		poller:   p,
+		registry: &Registry{poller: p},
+		ready:    make([]int, maxEvents),
 		out:      out,
 	}, nil
 }
@@ -52,43 +51,41 @@ func (rt *Runtime) Registry() *Registry {
 	return rt.registry
 }
 
-// Close releases the epoll instance. Calling it twice is harmless.
+// Close releases the poller. Calling it twice is harmless.
 func (rt *Runtime) Close() error {
-	if rt.epfd < 0 {
+	if rt.closed {
 		return nil
 	}
-	err := unix.Close(rt.epfd)
-	rt.epfd = -1
-	if err != nil {
-		return fmt.Errorf("epoll: close: %w", err)
-	}
-	return nil
+	rt.closed = true
+	return rt.poller.close()
 }
 
 // Wait blocks until at least one registered fd has an event, or until
 // timeout has passed (forever: no timeout; 0: just look). It returns the
-// events; they stay valid until the next Wait.
+// fds that have events; the slice stays valid until the next Wait.
 //
-// epoll_wait is never restarted after a signal, even with SA_RESTART, and
-// the Go runtime itself sends signals to its threads, so EINTR is normal
-// here: it means "woken for nothing", and the wait is simply tried again.
+// The poller's wait can come back early with nothing: epoll_wait and
+// kevent are never restarted after a signal, even with SA_RESTART, and the
+// Go runtime itself sends signals to its threads. So EINTR is normal here:
+// it means "woken for nothing", and Wait simply waits again, for whatever
+// is left of the timeout.
 //
 //workbook:exercise s02-wait
-func (rt *Runtime) Wait(timeout time.Duration) ([]unix.EpollEvent, error) {
-	msec := -1
-	if timeout >= 0 {
-		// Round up: a timeout of 0.5 ms must wait, not merely look.
-		msec = int((timeout + time.Millisecond - 1) / time.Millisecond)
-	}
+func (rt *Runtime) Wait(timeout time.Duration) ([]int, error) {
+	deadline := time.Now().Add(timeout)
 	for {
-		n, err := unix.EpollWait(rt.epfd, rt.events, msec)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
+		n, err := rt.poller.wait(rt.ready, timeout)
 		if err != nil {
-			return nil, fmt.Errorf("epoll: wait: %w", err)
+			return nil, err
 		}
-		return rt.events[:n], nil
+		if n > 0 || timeout == 0 {
+			return rt.ready[:n], nil
+		}
+		if timeout > 0 {
+			if timeout = time.Until(deadline); timeout <= 0 {
+				return rt.ready[:0], nil
+			}
+		}
 	}
 }
 

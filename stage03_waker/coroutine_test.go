@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the hand-written coroutine (as in stage 02, plus passing its
 // waker on). Its requests are fake futures, so each test controls exactly
 // when a request finishes and what it returns.

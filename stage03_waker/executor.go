@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the executor: it keeps the tasks, polls those that were
 // woken, and sleeps (parks) when none was, until a Waker unparks it.
 
@@ -14,7 +16,7 @@ type Task = Future[struct{}]
 
 // Executor runs tasks on the goroutine that calls BlockOn.
 //
-// Compared with stage 02's BlockOn, the executor no longer waits on epoll
+// Compared with stage 02's BlockOn, the executor no longer waits on the poller
 // and no longer polls blindly after every event: it polls exactly the tasks
 // whose wakers were called, and in between it parks, using no CPU at all.
 // Who calls the wakers is not its business: the reactor, another goroutine,

@@ -1,6 +1,9 @@
+//go:build linux || darwin || freebsd
+
 // Stage 03: the program of stage 02, now driven by wakers. A reactor on its
-// own OS thread waits on epoll and wakes the task a socket event concerns;
-// an executor polls only woken tasks and parks in between.
+// own OS thread waits on epoll (kqueue on macOS and FreeBSD) and wakes the
+// task a socket event concerns; an executor polls only woken tasks and
+// parks in between.
 //
 // This file only wires things together: flags, the target, the run, the exit.
 // Read waker.go, parker.go, ready_queue.go, reactor.go, executor.go, http.go

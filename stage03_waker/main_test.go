@@ -1,15 +1,15 @@
+//go:build linux || darwin || freebsd
+
 // This file holds what every test in the package shares: the leak checks
 // that run after all tests, and small test doubles and helpers.
 
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,27 +20,31 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
 
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // reactorsStarted counts the reactors the tests started. Stage 03's reactor
 // cannot be stopped (stage 04 adds Close), so each one keeps its event-loop
-// goroutine and its epoll fd until the test binary exits; the leak checks
+// goroutine and its poller's fd until the test binary exits; the leak checks
 // allow exactly those and nothing else.
 var reactorsStarted atomic.Int64
 
 // TestMain fails the run if any test leaves a goroutine behind (a delay
 // server not closed, a scripted server still waiting) other than the event
 // loops of stage 03's unstoppable reactors, or leaves a file descriptor open
-// other than their epoll fds.
+// other than their pollers' fds. It is leakcheck.Main with that allowance.
 func TestMain(m *testing.M) {
-	// The Go runtime opens its own netpoller (an epoll fd and an eventfd)
-	// the first time a test uses the net package; open it now so the count
-	// below already includes it.
+	// The Go runtime opens its own netpoller the first time a test uses the
+	// net package; open it now so the count below already includes it.
 	if ln, err := net.Listen("tcp", "127.0.0.1:0"); err == nil {
 		_ = ln.Close()
 	}
-	fdsBefore := countFDs()
+	fdsBefore, err := leakcheck.OpenFDs()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "leakcheck: %v\n", err)
+		os.Exit(1)
+	}
 	goleak.VerifyTestMain(m,
 		goleak.IgnoreAnyFunction("github.com/asyncworkbook/asyncgo/stage03_waker.(*Reactor).eventLoop"),
 		goleak.Cleanup(func(code int) {
@@ -52,48 +56,29 @@ func TestMain(m *testing.M) {
 }
 
 // checkFDs compares the open fds with the count before the tests, allowing
-// one epoll fd per reactor started. Sockets closed by servers' goroutines
+// one poller fd per reactor started. Sockets closed by servers' goroutines
 // may take a moment, so it waits for the count to settle.
 func checkFDs(before, reactors int) int {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		now := countFDs()
-		if now <= before+reactors {
+		now, err := leakcheck.OpenFDs()
+		if err == nil && now <= before+reactors {
 			return 0
 		}
 		if time.Now().After(deadline) {
-			fmt.Fprintf(os.Stderr, "file descriptors leaked: %d open before the tests, %d after (%d allowed for the %d reactors); is a socket left unclosed? open: %s\n", before, now, reactors, reactors, describeFDs())
+			fmt.Fprintf(os.Stderr, "leakcheck: file descriptors leaked: %d open before the tests, %d after (%d allowed for the %d reactors); is a socket left unclosed? open now: %s\n",
+				before, now, reactors, reactors, leakcheck.DescribeFDs())
 			return 1
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
-// describeFDs lists the open fds and what they are, for a leak report.
-func describeFDs() string {
-	entries, _ := os.ReadDir("/proc/self/fd")
-	var out []string
-	for _, e := range entries {
-		what, _ := os.Readlink("/proc/self/fd/" + e.Name())
-		out = append(out, e.Name()+"="+what)
-	}
-	return strings.Join(out, " ")
-}
-
-// countFDs counts the file descriptors this process has open.
-func countFDs() int {
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(entries)
-}
-
 // openFDs counts the open file descriptors for a test.
 func openFDs(t *testing.T) int {
 	t.Helper()
-	n := countFDs()
-	require.Positive(t, n, "listing /proc/self/fd to count open file descriptors")
+	n, err := leakcheck.OpenFDs()
+	require.NoError(t, err)
 	return n
 }
 
@@ -265,46 +250,16 @@ func (r *fakeReactor) Deregister(fd, id int) error {
 	return nil
 }
 
-// epollWatch is one line of an epoll instance's fdinfo: the fd watched, the
-// events asked for, and the 8 bytes of data events carry.
-type epollWatch struct {
-	mask uint32
-	data uint64
-}
-
-// epollWatchList reads the kernel's own list of the fds an epoll instance
-// watches from /proc/self/fdinfo.
-func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
-	t.Helper()
-	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
-	require.NoError(t, err, "reading the epoll instance's fdinfo")
-	defer file.Close()
-	watched := map[int]epollWatch{}
-	scanner := bufio.NewScanner(file)
-	for scanner.Scan() {
-		// Lines look like "tfd:        7 events:   80002005 data:                5  pos:0 ino:...".
-		fields := strings.Fields(scanner.Text())
-		if len(fields) < 6 || fields[0] != "tfd:" || fields[2] != "events:" || fields[4] != "data:" {
-			continue
-		}
-		fd, err := strconv.Atoi(fields[1])
-		require.NoError(t, err)
-		mask, err := strconv.ParseUint(fields[3], 16, 32)
-		require.NoError(t, err)
-		data, err := strconv.ParseUint(fields[5], 16, 64)
-		require.NoError(t, err)
-		watched[fd] = epollWatch{mask: uint32(mask), data: data}
-	}
-	require.NoError(t, scanner.Err())
-	return watched
-}
-
 // newPipe returns a non-blocking pipe (read end, write end), closed when the
 // test ends. A pipe is the simplest fd whose readiness a test controls.
 func newPipe(t *testing.T) (r, w int) {
 	t.Helper()
 	var fds [2]int
-	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	// Pipe, then the flags: pipe2 with flags is not on macOS.
+	require.NoError(t, unix.Pipe(fds[:]))
+	for _, fd := range fds {
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
 	t.Cleanup(func() {
 		_ = unix.Close(fds[0])
 		_ = unix.Close(fds[1])

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for one round of the executor, pollReady, on its own: the tasks are
 // put into the executor by hand and woken by pushing their ids, so these
 // tests need neither BlockOn nor a parked executor nor a reactor.

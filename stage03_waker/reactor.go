@@ -1,7 +1,10 @@
-// This file is the reactor: an epoll instance with an OS thread of its own
-// that waits for socket events and wakes the tasks they concern. Futures
-// register their sockets with it and leave a Waker; the executor never
-// waits on epoll itself any more.
+//go:build linux || darwin || freebsd
+
+// This file is the reactor: the OS's readiness queue (a poller: epoll on
+// Linux, kqueue on macOS and FreeBSD) with an OS thread of its own that
+// waits for socket events and wakes the tasks they concern. Futures register
+// their sockets with it and leave a Waker; the executor never waits on the
+// poller itself any more.
 
 package main
 
@@ -11,43 +14,29 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-
-	"golang.org/x/sys/unix"
+	"time"
 )
 
-// socketInterest is what the reactor asks epoll to report for a socket.
-//
-//   - EPOLLOUT: the socket became writable. For a socket that is connecting,
-//     this is how the kernel says the handshake has finished (or failed).
-//   - EPOLLIN: bytes arrived, or the peer closed (a read would return 0).
-//   - EPOLLRDHUP: the peer shut down its side; with "Connection: close" that
-//     is the end of the answer.
-//   - EPOLLET (edge-triggered): report a change once, when it happens, not
-//     on every wait for as long as it lasts.
-//
-// Edge-triggered, because a connected socket is writable almost all the
-// time: level-triggered, EPOLLOUT would wake the task on every epoll_wait.
-// The rule that comes with it: after a wake-up, a future reads or writes
-// until EAGAIN, since epoll reports no new edge for bytes already there.
-const socketInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
-
-// maxEvents is how many events one epoll_wait can return. More ready sockets
-// are not lost: the next epoll_wait reports them.
+// maxEvents is how many events one wait can return. More ready sockets are
+// not lost: the next wait reports them.
 const maxEvents = 128
+
+// forever is the timeout of a wait that only an event ends.
+const forever time.Duration = -1
 
 // Reactor watches sockets for the futures and wakes their tasks.
 //
 // Each registration has an id, taken from NextID, and the reactor keeps the
 // latest Waker for each id. Its event loop runs on its own OS thread, blocked
-// in epoll_wait; for every event it looks up the id's waker and calls Wake.
-// Everything else (Register, SetWaker, Deregister) is called by futures on
-// their executors' threads, so the map of wakers is shared and guarded by a
-// mutex.
+// in the poller's wait (epoll_wait or kevent); for every event it looks up
+// the id's waker and calls Wake. Everything else (Register, SetWaker,
+// Deregister) is called by futures on their executors' threads, so the map
+// of wakers is shared and guarded by a mutex.
 //
 // This reactor never stops: its thread lives until the program exits, as in
 // the book. Stage 04 adds Close.
 type Reactor struct {
-	epfd   int
+	poller *poller // the OS's readiness queue; see poller_epoll.go, poller_kqueue.go
 	lastID atomic.Int64
 
 	mu      sync.Mutex
@@ -59,18 +48,16 @@ type Reactor struct {
 // event loop has ended: nothing would wake a task any more.
 var errEventLoopStopped = errors.New("the reactor's event loop has stopped")
 
-// NewReactor creates the epoll instance and starts the event loop on its own
-// OS thread.
-//
-// EPOLL_CLOEXEC keeps the epoll fd from leaking into child processes.
+// NewReactor creates the poller and starts the event loop on its own OS
+// thread.
 func NewReactor() (*Reactor, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	p, err := newPoller()
 	if err != nil {
-		return nil, fmt.Errorf("epoll: create: %w", err)
+		return nil, err
 	}
-	r := &Reactor{epfd: epfd, wakers: map[int]Waker{}}
+	r := &Reactor{poller: p, wakers: map[int]Waker{}}
 	go func() {
-		// The event loop spends its life blocked in epoll_wait, a system
+		// The event loop spends its life blocked in the poller's wait, a system
 		// call that holds its OS thread anyway. Locking makes that thread
 		// the reactor's for good, as in the book's design: one thread that
 		// does nothing but wait for the kernel and pass on what it hears.
@@ -94,16 +81,17 @@ func (r *Reactor) NextID() int {
 	return int(r.lastID.Add(1))
 }
 
-// Register asks epoll to watch fd for socketInterest, under registration id.
+// Register asks the poller to watch fd, edge-triggered, for reading, writing
+// and the peer closing, under registration id.
 //
-// The id, not the fd, goes into the event's data. Fd numbers are reused: the
+// Events come back with the id, not the fd. Fd numbers are reused: the
 // moment a socket is closed, the next socket opened may get its number. An
 // event that was already on its way for the old socket would then wake the
 // new socket's task. Ids are never reused, so such a stale event finds no
 // waker and is ignored.
 //
-// Set the waker (SetWaker) before registering: epoll may report the fd at
-// once, on the reactor's thread, and an event for an id without a waker is
+// Set the waker (SetWaker) before registering: the poller may report the fd
+// at once, on the reactor's thread, and an event for an id without a waker is
 // dropped; with edge-triggering it would not come again.
 //
 //workbook:exercise s03-register
@@ -111,12 +99,7 @@ func (r *Reactor) Register(fd, id int) error {
 	if err := r.err(); err != nil {
 		return err
 	}
-	event := unix.EpollEvent{Events: socketInterest}
-	setEventID(&event, id)
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, fd, &event); err != nil {
-		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
-	}
-	return nil
+	return r.poller.add(fd, id)
 }
 
 // SetWaker makes w the waker for registration id, replacing any earlier one:
@@ -143,35 +126,28 @@ func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
 	delete(r.wakers, id)
 	r.mu.Unlock()
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
-		return fmt.Errorf("epoll: deregister fd %d: %w", fd, err)
-	}
-	return nil
+	return r.poller.remove(fd)
 }
 
 // eventLoop is the reactor's thread: wait for events, wake their tasks,
 // repeat.
 //
-// epoll_wait is never restarted after a signal, and the Go runtime itself
-// signals its threads, so EINTR only means "woken for nothing": wait again.
-// Any other error means the epoll instance is unusable; the loop records
-// that and wakes every task, so that each one polls, finds out from
-// SetWaker, and fails, instead of sleeping for ever.
+// A wait with no ids (n == 0) was interrupted by a signal, which the Go
+// runtime sends its own threads: wait again. An error means the poller is
+// unusable; the loop records that and wakes every task, so that each one
+// polls, finds out from SetWaker, and fails, instead of sleeping for ever.
 //
 //workbook:exercise s03-event-loop
 func (r *Reactor) eventLoop() {
-	events := make([]unix.EpollEvent, maxEvents)
+	ready := make([]int, maxEvents)
 	for {
-		n, err := unix.EpollWait(r.epfd, events, -1)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
+		n, err := r.poller.wait(ready, forever)
 		if err != nil {
-			r.stop(fmt.Errorf("%w: epoll: wait: %w", errEventLoopStopped, err))
+			r.stop(fmt.Errorf("%w: %w", errEventLoopStopped, err))
 			return
 		}
-		for _, event := range events[:n] {
-			r.wake(eventID(event))
+		for _, id := range ready[:n] {
+			r.wake(id)
 		}
 	}
 }
@@ -210,18 +186,4 @@ func (r *Reactor) err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.stopped
-}
-
-// setEventID stores a registration id in an epoll event. The kernel's event
-// data is 8 bytes that it hands back untouched; x/sys/unix shows them as two
-// 32-bit fields, Fd and Pad, so the id is split across both. (The name Fd is
-// only a suggestion: the data is ours to use.)
-func setEventID(event *unix.EpollEvent, id int) {
-	event.Fd = int32(uint32(id))
-	event.Pad = int32(uint32(uint64(id) >> 32))
-}
-
-// eventID reads back the registration id setEventID stored.
-func eventID(event unix.EpollEvent) int {
-	return int(uint64(uint32(event.Fd)) | uint64(uint32(event.Pad))<<32)
 }

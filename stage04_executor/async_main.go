@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is async_main, the program's first task: it spawns one request
 // task per i and is done; the requests then run side by side on the
 // executor.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the executor: it keeps the tasks, polls those that were
 // woken, and sleeps (parks) when none was, until a Waker unparks it. New in
 // stage 04: Spawn, so a task can start other tasks that run beside it.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the HTTP GET future: one request over a raw non-blocking TCP
 // socket, pushed forward a little further on every poll and never waiting.
 // Since stage 03 the future registers its socket with the reactor under an
@@ -204,12 +206,15 @@ func (f *HTTPGetFuture) pending(w Waker) Poll[string] {
 // so connected can be true straight away.
 //
 // The socket is registered after connect, not before: a fresh socket that
-// has not started connecting counts as hung up, and epoll would report that
+// has not started connecting counts as hung up, and epoll (Linux) would report that
 // at once as an event that means nothing. The waker is set before the
 // socket is registered: the reactor's thread may see an event the moment
-// the socket is on epoll's list, and needs a waker to call by then.
+// the socket is on the poller's list, and needs a waker to call by then.
 func (f *HTTPGetFuture) startConnect(w Waker) (connected bool, err error) {
-	fd, err := unix.Socket(f.target.Domain(), unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
+	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
+	// flags, and every later step is a plain system call on fd.
+	fd, err := newSocket(f.target.Domain())
 	if err != nil {
 		return false, fmt.Errorf("create socket: %w", err)
 	}

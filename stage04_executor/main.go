@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Stage 04: many tasks on one executor. async_main spawns one request task
 // per i; each asks the delay server to wait i seconds, so the answers come
 // back in that order while every request is in flight at once. The reactor

@@ -1,15 +1,14 @@
+//go:build linux || darwin || freebsd
+
 // This file holds what every test in the package shares: the leak checks
 // that run after all tests, and small test doubles and helpers.
 
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,76 +16,35 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
 
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a reactor
-// not closed, a delay server not closed, a scripted server still waiting),
-// or leaves a file descriptor open.
-func TestMain(m *testing.M) {
-	// The Go runtime opens its own netpoller (an epoll fd and an eventfd)
-	// the first time a test uses the net package; open it now so the count
-	// below already includes it.
-	if ln, err := net.Listen("tcp", "127.0.0.1:0"); err == nil {
-		_ = ln.Close()
-	}
-	fdsBefore := countFDs()
-	goleak.VerifyTestMain(m,
-		goleak.Cleanup(func(code int) {
-			if code == 0 {
-				code = checkFDs(fdsBefore)
-			}
-			os.Exit(code)
-		}))
-}
-
-// checkFDs compares the open fds with the count before the tests. Sockets
-// closed by servers' goroutines may take a moment, so it waits for the
-// count to settle.
-func checkFDs(before int) int {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		now := countFDs()
-		if now <= before {
-			return 0
-		}
-		if time.Now().After(deadline) {
-			fmt.Fprintf(os.Stderr, "file descriptors leaked: %d open before the tests, %d after; is a socket or a reactor left unclosed? open: %s\n", before, now, describeFDs())
-			return 1
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// describeFDs lists the open fds and what they are, for a leak report.
-func describeFDs() string {
-	entries, _ := os.ReadDir("/proc/self/fd")
-	var out []string
-	for _, e := range entries {
-		what, _ := os.Readlink("/proc/self/fd/" + e.Name())
-		out = append(out, e.Name()+"="+what)
-	}
-	return strings.Join(out, " ")
-}
-
-// countFDs counts the file descriptors this process has open.
-func countFDs() int {
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(entries)
-}
+// not closed, a delay server still running) or a file descriptor open (a
+// socket, or a reactor's poller).
+func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // openFDs counts the open file descriptors for a test.
 func openFDs(t *testing.T) int {
 	t.Helper()
-	n := countFDs()
-	require.Positive(t, n, "listing /proc/self/fd to count open file descriptors")
+	n, err := leakcheck.OpenFDs()
+	require.NoError(t, err)
 	return n
+}
+
+// newIdleReactor returns a reactor with a poller and an empty map of wakers
+// but no event loop, its poller closed when the test ends. Only the test
+// waits on the poller, with rawWait, so a test of Register does not need
+// the event loop to work.
+func newIdleReactor(t *testing.T) *Reactor {
+	t.Helper()
+	p, err := newPoller()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.close() })
+	return &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
 }
 
 // newTestReactor starts a reactor that is closed when the test ends.
@@ -256,46 +214,16 @@ func (r *fakeReactor) Deregister(fd, id int) error {
 	return nil
 }
 
-// epollWatch is one line of an epoll instance's fdinfo: the fd watched, the
-// events asked for, and the 8 bytes of data events carry.
-type epollWatch struct {
-	mask uint32
-	data uint64
-}
-
-// epollWatchList reads the kernel's own list of the fds an epoll instance
-// watches from /proc/self/fdinfo.
-func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
-	t.Helper()
-	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
-	require.NoError(t, err, "reading the epoll instance's fdinfo")
-	defer file.Close()
-	watched := map[int]epollWatch{}
-	scanner := bufio.NewScanner(file)
-	for scanner.Scan() {
-		// Lines look like "tfd:        7 events:   80002005 data:                5  pos:0 ino:...".
-		fields := strings.Fields(scanner.Text())
-		if len(fields) < 6 || fields[0] != "tfd:" || fields[2] != "events:" || fields[4] != "data:" {
-			continue
-		}
-		fd, err := strconv.Atoi(fields[1])
-		require.NoError(t, err)
-		mask, err := strconv.ParseUint(fields[3], 16, 32)
-		require.NoError(t, err)
-		data, err := strconv.ParseUint(fields[5], 16, 64)
-		require.NoError(t, err)
-		watched[fd] = epollWatch{mask: uint32(mask), data: data}
-	}
-	require.NoError(t, scanner.Err())
-	return watched
-}
-
 // newPipe returns a non-blocking pipe (read end, write end), closed when the
 // test ends. A pipe is the simplest fd whose readiness a test controls.
 func newPipe(t *testing.T) (r, w int) {
 	t.Helper()
 	var fds [2]int
-	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	// Pipe, then the flags: pipe2 with flags is not on macOS.
+	require.NoError(t, unix.Pipe(fds[:]))
+	for _, fd := range fds {
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
 	t.Cleanup(func() {
 		_ = unix.Close(fds[0])
 		_ = unix.Close(fds[1])

@@ -1,5 +1,8 @@
-// This file is the reactor: an epoll instance with an OS thread of its own
-// that waits for socket events and wakes the tasks they concern. Futures
+//go:build linux || darwin || freebsd
+
+// This file is the reactor: the OS's readiness queue (a poller: epoll on
+// Linux, kqueue on macOS and FreeBSD) with an OS thread of its own that
+// waits for socket events and wakes the tasks they concern. Futures
 // register their sockets with it and leave a Waker. New in stage 04: Close
 // stops the thread and releases the fds, so a program (or a test) can
 // create and drop reactors without leaving anything behind.
@@ -7,39 +10,27 @@
 package main
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// socketInterest is what the reactor asks epoll to report for a socket.
-//
-//   - EPOLLOUT: the socket became writable. For a socket that is connecting,
-//     this is how the kernel says the handshake has finished (or failed).
-//   - EPOLLIN: bytes arrived, or the peer closed (a read would return 0).
-//   - EPOLLRDHUP: the peer shut down its side; with "Connection: close" that
-//     is the end of the answer.
-//   - EPOLLET (edge-triggered): report a change once, when it happens, not
-//     on every wait for as long as it lasts.
-//
-// Edge-triggered, because a connected socket is writable almost all the
-// time: level-triggered, EPOLLOUT would wake the task on every epoll_wait.
-// The rule that comes with it: after a wake-up, a future reads or writes
-// until EAGAIN, since epoll reports no new edge for bytes already there.
-const socketInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
-
-// maxEvents is how many events one epoll_wait can return. More ready sockets
-// are not lost: the next epoll_wait reports them.
+// maxEvents is how many events one wait can return. More ready sockets are
+// not lost: the next wait reports them.
 const maxEvents = 128
 
-// closeID is the registration id of the reactor's own eventfd, the one fd
-// whose event means "stop" rather than "wake a task". NextID starts at 1, so
-// no socket ever gets it.
+// forever is the timeout of a wait that only an event ends.
+const forever time.Duration = -1
+
+// closeID is the registration id the poller reports after interrupt (the
+// eventfd on Linux, the user event on kqueue): the one event that means
+// "stop" rather than "wake a task". NextID starts at 1, so no socket ever
+// gets it.
 const closeID = 0
 
 // ErrReactorClosed is what a closed reactor answers to Register and
@@ -51,23 +42,23 @@ var ErrReactorClosed = errors.New("the reactor is closed")
 //
 // Each registration has an id, taken from NextID, and the reactor keeps the
 // latest Waker for each id. Its event loop runs on its own OS thread, blocked
-// in epoll_wait; for every event it looks up the id's waker and calls Wake.
-// Everything else (Register, SetWaker, Deregister) is called by futures on
-// their executors' threads, so the map of wakers is shared and guarded by a
-// mutex.
+// in the poller's wait (epoll_wait or kevent); for every event it looks up
+// the id's waker and calls Wake. Everything else (Register, SetWaker,
+// Deregister) is called by futures on their executors' threads, so the map
+// of wakers is shared and guarded by a mutex.
 type Reactor struct {
-	epfd   int
-	wakeFD int // an eventfd: writing to it ends epoll_wait (see Close)
+	poller *poller // the OS's readiness queue; see poller_epoll.go, poller_kqueue.go
 	lastID atomic.Int64
 
 	mu      sync.Mutex
 	wakers  map[int]Waker
 	stopped error // why the event loop ended; nil while it runs
 
-	// fdLife guards the lifetime of epfd. Register and Deregister hold it
-	// for reading while they use the fd number, Close for writing while it
-	// closes it: once closed, the number may belong to another file at any
-	// moment, and an epoll_ctl on it would change somebody else's fd.
+	// fdLife guards the lifetime of the poller's fds. Register and
+	// Deregister hold it for reading while they use them, Close for writing
+	// while it closes them: once closed, the number may belong to another
+	// file at any moment, and an epoll_ctl or kevent on it would change
+	// somebody else's fd.
 	fdLife sync.RWMutex
 	closed bool
 
@@ -76,34 +67,17 @@ type Reactor struct {
 	closeErr  error
 }
 
-// NewReactor creates the epoll instance and the eventfd that can interrupt
-// it, and starts the event loop on its own OS thread.
-//
-// EPOLL_CLOEXEC and EFD_CLOEXEC keep the fds from leaking into child
-// processes; EFD_NONBLOCK keeps a write to a full eventfd from blocking.
+// NewReactor creates the poller, with the interrupt that can end its wait,
+// and starts the event loop on its own OS thread.
 func NewReactor() (*Reactor, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	p, err := newPoller()
 	if err != nil {
-		return nil, fmt.Errorf("epoll: create: %w", err)
+		return nil, err
 	}
-	wakeFD, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		unix.Close(epfd)
-		return nil, fmt.Errorf("eventfd: create: %w", err)
-	}
-	// Level-triggered on purpose: nobody reads the eventfd, so once written
-	// it stays readable, and every later epoll_wait reports it again.
-	event := unix.EpollEvent{Events: unix.EPOLLIN}
-	setEventID(&event, closeID)
-	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakeFD, &event); err != nil {
-		unix.Close(wakeFD)
-		unix.Close(epfd)
-		return nil, fmt.Errorf("epoll: register the eventfd: %w", err)
-	}
-	r := &Reactor{epfd: epfd, wakeFD: wakeFD, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
+	r := &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
 	go func() {
 		defer close(r.loopDone)
-		// The event loop spends its life blocked in epoll_wait, a system
+		// The event loop spends its life blocked in the poller's wait, a system
 		// call that holds its OS thread anyway. Locking makes that thread
 		// the reactor's for good, and since the goroutine never unlocks,
 		// Go ends the thread when the loop returns: Close leaves no thread.
@@ -127,16 +101,17 @@ func (r *Reactor) NextID() int {
 	return int(r.lastID.Add(1))
 }
 
-// Register asks epoll to watch fd for socketInterest, under registration id.
+// Register asks the poller to watch fd, edge-triggered, for reading, writing
+// and the peer closing, under registration id.
 //
-// The id, not the fd, goes into the event's data. Fd numbers are reused: the
+// Events come back with the id, not the fd. Fd numbers are reused: the
 // moment a socket is closed, the next socket opened may get its number. An
 // event that was already on its way for the old socket would then wake the
 // new socket's task. Ids are never reused, so such a stale event finds no
 // waker and is ignored.
 //
-// Set the waker (SetWaker) before registering: epoll may report the fd at
-// once, on the reactor's thread, and an event for an id without a waker is
+// Set the waker (SetWaker) before registering: the poller may report the fd
+// at once, on the reactor's thread, and an event for an id without a waker is
 // dropped; with edge-triggering it would not come again.
 //
 //workbook:exercise s04-reactor-close
@@ -149,12 +124,7 @@ func (r *Reactor) Register(fd, id int) error {
 	if err := r.err(); err != nil {
 		return err
 	}
-	event := unix.EpollEvent{Events: socketInterest}
-	setEventID(&event, id)
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, fd, &event); err != nil {
-		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
-	}
-	return nil
+	return r.poller.add(fd, id)
 }
 
 // SetWaker makes w the waker for registration id, replacing any earlier one:
@@ -177,8 +147,8 @@ func (r *Reactor) SetWaker(id int, w Waker) error {
 
 // Deregister stops watching fd and forgets the waker of registration id.
 // Call it before closing fd (see the comment on Register about reused fd
-// numbers). After Close there is no epoll instance left to remove fd from,
-// so only the waker is forgotten.
+// numbers). After Close there is no poller left to remove fd from, so only
+// the waker is forgotten.
 func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
 	delete(r.wakers, id)
@@ -188,30 +158,24 @@ func (r *Reactor) Deregister(fd, id int) error {
 	if r.closed {
 		return nil
 	}
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
-		return fmt.Errorf("epoll: deregister fd %d: %w", fd, err)
-	}
-	return nil
+	return r.poller.remove(fd)
 }
 
 // Close stops the event loop, waits for its thread to end, and closes the
-// epoll instance and the eventfd. Tasks still waiting on the reactor are
-// woken; their futures then fail with ErrReactorClosed. Calling Close again
-// returns the first call's result.
+// poller (the epoll instance and its eventfd, or the kqueue). Tasks still
+// waiting on the reactor are woken; their futures then fail with
+// ErrReactorClosed. Calling Close again returns the first call's result.
 //
-// The event loop sleeps in epoll_wait and only an event ends that, so Close
-// makes one: it writes to the eventfd, which epoll watches under closeID.
-// (Closing the epoll fd would not do: a thread already inside epoll_wait
-// keeps waiting on the instance, closed or not.)
+// The event loop sleeps in the poller's wait and only an event ends that, so
+// Close makes one: the poller's interrupt, which wait reports as closeID
+// (Linux: a write to an eventfd that epoll watches; kqueue: NOTE_TRIGGER on
+// an EVFILT_USER event). Closing the epoll fd would not do: a thread already
+// inside epoll_wait keeps waiting on the instance, closed or not.
 //
 //workbook:exercise s04-reactor-close
 func (r *Reactor) Close() error {
 	r.closeOnce.Do(func() {
-		var one [8]byte
-		binary.NativeEndian.PutUint64(one[:], 1)
-		// EAGAIN means the eventfd's counter is full: it is readable
-		// already, and the loop will see it just the same.
-		if _, err := unix.Write(r.wakeFD, one[:]); err != nil && !errors.Is(err, unix.EAGAIN) {
+		if err := r.poller.interrupt(); err != nil {
 			r.closeErr = fmt.Errorf("reactor: wake the event loop to stop it: %w", err)
 			return
 		}
@@ -219,12 +183,12 @@ func (r *Reactor) Close() error {
 		r.fdLife.Lock()
 		r.closed = true
 		r.fdLife.Unlock()
-		r.closeErr = errors.Join(closeFD("epoll", r.epfd), closeFD("eventfd", r.wakeFD))
+		r.closeErr = r.poller.close()
 	})
 	return r.closeErr
 }
 
-// closeFD closes fd and names it in the error.
+// closeFD closes fd and names it in the error; the pollers use it.
 func closeFD(what string, fd int) error {
 	if err := unix.Close(fd); err != nil {
 		return fmt.Errorf("reactor: close %s: %w", what, err)
@@ -233,27 +197,24 @@ func closeFD(what string, fd int) error {
 }
 
 // eventLoop is the reactor's thread: wait for events, wake their tasks,
-// repeat, until the eventfd says stop.
+// repeat, until the interrupt (closeID) says stop.
 //
-// epoll_wait is never restarted after a signal, and the Go runtime itself
-// signals its threads, so EINTR only means "woken for nothing": wait again.
-// Any other error means the epoll instance is unusable; the loop stops, as
-// after Close, so that every waiting task fails instead of sleeping for ever.
+// A wait with no ids (n == 0) was interrupted by a signal, which the Go
+// runtime sends its own threads: wait again. An error means the poller is
+// unusable; the loop stops, as after Close, so that every waiting task fails
+// instead of sleeping for ever.
 //
 //workbook:exercise s04-reactor-close
 func (r *Reactor) eventLoop() {
-	events := make([]unix.EpollEvent, maxEvents)
+	ready := make([]int, maxEvents)
 	for {
-		n, err := unix.EpollWait(r.epfd, events, -1)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
+		n, err := r.poller.wait(ready, forever)
 		if err != nil {
-			r.stop(fmt.Errorf("%w: epoll: wait: %w", ErrReactorClosed, err))
+			r.stop(fmt.Errorf("%w: %w", ErrReactorClosed, err))
 			return
 		}
-		for _, event := range events[:n] {
-			if id := eventID(event); id != closeID {
+		for _, id := range ready[:n] {
+			if id != closeID {
 				r.wake(id)
 				continue
 			}
@@ -298,18 +259,4 @@ func (r *Reactor) err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.stopped
-}
-
-// setEventID stores a registration id in an epoll event. The kernel's event
-// data is 8 bytes that it hands back untouched; x/sys/unix shows them as two
-// 32-bit fields, Fd and Pad, so the id is split across both. (The name Fd is
-// only a suggestion: the data is ours to use.)
-func setEventID(event *unix.EpollEvent, id int) {
-	event.Fd = int32(uint32(id))
-	event.Pad = int32(uint32(uint64(id) >> 32))
-}
-
-// eventID reads back the registration id setEventID stored.
-func eventID(event unix.EpollEvent) int {
-	return int(uint64(uint32(event.Fd)) | uint64(uint32(event.Pad))<<32)
 }

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is request(i), one of the tasks the program spawns, written the
 // way a compiler would rewrite an async function: a state machine that can
 // stop where it awaits and carry on from there at the next poll.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // build.go compiles the two programs the sweep runs, stage 05 and the delay
 // server, into a temporary directory. Built binaries, not `go run`: go run
 // would compile inside every measured child and its compiler's CPU time and

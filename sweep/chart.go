@@ -1,3 +1,5 @@
+//go:build linux
+
 // chart.go draws the picture a learner looks at: four panels (wall time, CPU
 // time, peak memory, peak OS threads) against the number of concurrent
 // requests, one line per mode. Where a mode broke down the point is marked

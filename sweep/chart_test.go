@@ -1,3 +1,5 @@
+//go:build linux
+
 // chart_test.go checks that the chart is drawn as a real PNG, also when
 // points broke down or have no figures at all.
 

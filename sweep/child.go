@@ -1,3 +1,5 @@
+//go:build linux
+
 // child.go runs stage 05 once, as a child process, and turns whatever
 // happens to it into a Run: its figures when it measured itself, or the one
 // line that says why it could not, when it was refused, died or hung.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // child_test.go checks that every way a stage 05 child can end becomes the
 // right Run: figures when it measured itself, otherwise the one-line reason.
 // The child is this test binary playing a fake stage 05 (fake_test.go).

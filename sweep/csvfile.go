@@ -1,3 +1,5 @@
+//go:build linux
+
 // csvfile.go writes the figures as CSV, one file with every run and one with
 // the medians, for spreadsheets, scripts and PERFORMANCE.md. A figure that
 // was never measured (a refused run has no wall time) is an empty cell, not

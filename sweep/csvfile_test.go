@@ -1,3 +1,5 @@
+//go:build linux
+
 // csvfile_test.go checks the CSV files: their columns, their values, and
 // empty cells where nothing was measured.
 

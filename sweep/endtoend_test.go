@@ -1,3 +1,5 @@
+//go:build linux
+
 // endtoend_test.go runs the whole sweep once for real, small: it builds
 // stage 05 and the delay server, starts the server as its own process, runs
 // the goroutines and threads modes at 10 and 20 requests, and checks the

@@ -1,3 +1,5 @@
+//go:build linux
+
 // fake_test.go is a fake stage 05 and a fake delay server, played by the test
 // binary itself when an environment variable says so. Each behaviour is one
 // way the real programs can end: a clean run, a refusal, failed requests, a

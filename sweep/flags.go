@@ -1,3 +1,5 @@
+//go:build linux
+
 // flags.go reads the sweep's command line into a Config and checks it, so
 // that a mistake ends with one line naming the flag before anything is built
 // or started.

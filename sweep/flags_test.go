@@ -1,3 +1,5 @@
+//go:build linux
+
 // flags_test.go checks that the command line becomes the right Config, and
 // that every mistake is refused with one line that names the flag.
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command sweep answers the seed's question — how many concurrent requests
 // does each approach carry before the system breaks down? — with figures a
 // learner can reproduce:

@@ -1,3 +1,5 @@
+//go:build linux
+
 // main_test.go holds TestMain, which also lets the test binary play a fake
 // stage 05 or a fake delay server (see fake_test.go), so that the sweep's
 // handling of every way a child can end is tested without real load.
@@ -8,7 +10,7 @@ import (
 	"os"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
 func TestMain(m *testing.M) {
@@ -18,5 +20,5 @@ func TestMain(m *testing.M) {
 	if behaviour, ok := os.LookupEnv(fakeServerEnv); ok {
 		os.Exit(fakeServer(behaviour))
 	}
-	goleak.VerifyTestMain(m)
+	leakcheck.Main(m)
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // median.go sums up the repeated runs of each point by their median. The
 // median, not the mean, because on a shared machine one run in three can be
 // slowed by something else entirely, and a mean would carry that run's

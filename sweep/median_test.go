@@ -1,3 +1,5 @@
+//go:build linux
+
 // median_test.go checks the median and how runs add up to points.
 
 package main

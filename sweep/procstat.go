@@ -1,3 +1,5 @@
+//go:build linux
+
 // procstat.go reads how much CPU time a running process has used, from the
 // kernel's /proc/PID/stat, so the sweep can charge the delay server's CPU to
 // the run during which it was spent.

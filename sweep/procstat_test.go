@@ -1,3 +1,5 @@
+//go:build linux
+
 // procstat_test.go checks the reading of CPU time from /proc/PID/stat.
 
 package main

@@ -1,3 +1,5 @@
+//go:build linux
+
 // run.go is the record of one run: what was asked, how it ended, and the
 // figures, when the child lived to measure them.
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // schedule.go decides the order of the runs. The modes take turns: round 1
 // runs every mode once, then round 2, and so on, so that whatever else the
 // machine does during the sweep (it is shared and noisy) falls on all modes

@@ -1,3 +1,5 @@
+//go:build linux
+
 // schedule_test.go checks the order of the runs: modes interleaved round by
 // round, counts from small to large.
 

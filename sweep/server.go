@@ -1,3 +1,5 @@
+//go:build linux
+
 // server.go runs the delay server as a process of its own. In its own
 // process, its CPU time, memory and threads stay out of the figures of the
 // client being measured, and its CPU time can be read on its own: a client

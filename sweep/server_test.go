@@ -1,3 +1,5 @@
+//go:build linux
+
 // server_test.go checks starting and stopping the delay server process, with
 // the test binary playing a fake server for each way it can behave.
 

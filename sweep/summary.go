@@ -1,3 +1,5 @@
+//go:build linux
+
 // summary.go reads the one JSON object stage 05 prints last with -json: the
 // figures of one run, as the child measured them on itself.
 

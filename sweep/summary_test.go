@@ -1,3 +1,5 @@
+//go:build linux
+
 // summary_test.go checks the reading of stage 05's JSON summary.
 
 package main

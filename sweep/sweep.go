@@ -1,3 +1,5 @@
+//go:build linux
+
 // sweep.go makes the runs of a schedule one after the other, charges the
 // delay server's CPU time to each, reports every run as it ends, and prints
 // the medians of a request count as soon as its last round is done.

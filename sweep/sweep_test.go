@@ -1,3 +1,5 @@
+//go:build linux
+
 // sweep_test.go checks the loop over the runs: a failing point is recorded
 // and the sweep goes on, the server's CPU is charged to each run, medians
 // are printed as each count completes, and the sweep stops when the server

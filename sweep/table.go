@@ -1,3 +1,5 @@
+//go:build linux
+
 // table.go prints the medians and the ratios as Markdown tables, so that the
 // terminal output of a sweep can be pasted into PERFORMANCE.md as it is.
 

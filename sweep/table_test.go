@@ -1,3 +1,5 @@
+//go:build linux
+
 // table_test.go checks the Markdown tables printed in the terminal.
 
 package main

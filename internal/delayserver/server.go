@@ -21,8 +21,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // DefaultMaxDelay is the longest delay a request may ask for unless
@@ -48,14 +46,18 @@ type Config struct {
 	HeaderTimeout time.Duration
 }
 
+// fallbackMaxConns is the cap where the open-file limit cannot be read, or
+// is so high that it means "no limit".
+const fallbackMaxConns = 10_000
+
 // DefaultMaxConns leaves room below the open-file limit for the listener,
 // the standard streams and whatever else the process opens.
 func DefaultMaxConns() int {
-	var lim unix.Rlimit
-	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil || lim.Cur > 1<<20 {
-		return 10_000
+	limit, ok := openFileLimit()
+	if !ok || limit > 1<<20 {
+		return fallbackMaxConns
 	}
-	return max(int(lim.Cur)-256, 16)
+	return max(limit-256, 16)
 }
 
 // Server is a running delay server.

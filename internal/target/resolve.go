@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
-	"golang.org/x/sys/unix"
 )
 
 // Target is the delay server a stage sends its requests to.
@@ -125,23 +124,6 @@ func (t *Target) Close() error {
 		return nil
 	}
 	return t.Embedded.Close()
-}
-
-// Domain is the address family for unix.Socket: AF_INET or AF_INET6.
-func (t *Target) Domain() int {
-	if t.AddrPort.Addr().Is4() {
-		return unix.AF_INET
-	}
-	return unix.AF_INET6
-}
-
-// Sockaddr is the target as the socket address unix.Connect takes.
-func (t *Target) Sockaddr() unix.Sockaddr {
-	port := int(t.AddrPort.Port())
-	if t.AddrPort.Addr().Is4() {
-		return &unix.SockaddrInet4{Port: port, Addr: t.AddrPort.Addr().As4()}
-	}
-	return &unix.SockaddrInet6{Port: port, Addr: t.AddrPort.Addr().As16()}
 }
 
 // isRefused reports whether err says nothing accepted the connection.

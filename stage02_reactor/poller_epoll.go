@@ -1,0 +1,129 @@
+//go:build linux
+
+// This file is the runtime's window on the Linux kernel: an epoll instance
+// behind the handful of functions the Runtime and its Registry use (newPoller, add, remove,
+// wait, close). poller_kqueue.go has the same functions for
+// macOS and FreeBSD, so runtime.go and registry.go never name an OS call.
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// socketInterest is what the poller asks epoll to report for a socket.
+//
+//   - EPOLLOUT: the socket became writable. For a socket that is connecting,
+//     this is how the kernel says the handshake has finished (or failed).
+//   - EPOLLIN: bytes arrived, or the peer closed (a read would return 0).
+//   - EPOLLRDHUP: the peer shut down its side; with "Connection: close" that
+//     is the end of the answer.
+//   - EPOLLET (edge-triggered): report a change once, when it happens, not
+//     on every wait for as long as it lasts.
+//
+// Edge-triggered, because a connected socket is writable almost all the
+// time: level-triggered, EPOLLOUT would wake the task on every epoll_wait.
+// The rule that comes with it: after a wake-up, a future reads or writes
+// until EAGAIN, since epoll reports no new edge for bytes already there.
+const socketInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
+
+// poller is an epoll instance.
+type poller struct {
+	epfd   int
+	events []unix.EpollEvent // wait's buffer; only Runtime.Wait uses it
+}
+
+// newPoller creates the epoll instance. EPOLL_CLOEXEC keeps its fd from
+// leaking into child processes.
+func newPoller() (*poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("epoll: create: %w", err)
+	}
+	return &poller{epfd: epfd, events: make([]unix.EpollEvent, maxEvents)}, nil
+}
+
+// add asks epoll to watch fd for socketInterest, with registration id as
+// the event's data, which epoll hands back with every event for fd. In
+// stage 02 the Registry passes the fd itself as id; stage 03 will pass ids
+// that are never reused, and say why.
+//
+// Adding a socket that is already ready is safe: epoll checks readiness at
+// the moment of adding and queues an event straight away.
+//
+//workbook:exercise s02-register
+func (p *poller) add(fd, id int) error {
+	event := unix.EpollEvent{Events: socketInterest}
+	setEventID(&event, id)
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &event); err != nil {
+		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
+	}
+	return nil
+}
+
+// remove stops watching fd.
+func (p *poller) remove(fd int) error {
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
+		return fmt.Errorf("epoll: deregister fd %d: %w", fd, err)
+	}
+	return nil
+}
+
+// wait blocks until at least one watched fd has an event, or timeout has
+// passed (negative: no timeout), and puts the registration ids of the events
+// in ready[:n].
+//
+// epoll_wait is never restarted after a signal, and the Go runtime itself
+// signals its threads, so EINTR only means "woken for nothing": wait says
+// so with n == 0 and no error, and the caller waits again.
+//
+//workbook:exercise s02-wait
+func (p *poller) wait(ready []int, timeout time.Duration) (int, error) {
+	msec := -1
+	if timeout >= 0 {
+		// Round up: a timeout of 0.5 ms must wait, not merely look.
+		msec = int((timeout + time.Millisecond - 1) / time.Millisecond)
+	}
+	events := p.events[:min(len(ready), len(p.events))]
+	n, err := unix.EpollWait(p.epfd, events, msec)
+	if errors.Is(err, unix.EINTR) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("epoll: wait: %w", err)
+	}
+	for i, event := range events[:n] {
+		ready[i] = eventID(event)
+	}
+	return n, nil
+}
+
+// close releases the epoll instance. The fd is forgotten (-1), so that a
+// later wait fails with EBADF rather than wait on whatever file is given the
+// same number next.
+func (p *poller) close() error {
+	err := unix.Close(p.epfd)
+	p.epfd = -1
+	if err != nil {
+		return fmt.Errorf("epoll: close: %w", err)
+	}
+	return nil
+}
+
+// setEventID stores a registration id in an epoll event. The kernel's event
+// data is 8 bytes that it hands back untouched; x/sys/unix shows them as two
+// 32-bit fields, Fd and Pad, so the id is split across both. (The name Fd is
+// only a suggestion: the data is ours to use.)
+func setEventID(event *unix.EpollEvent, id int) {
+	event.Fd = int32(uint32(id))
+	event.Pad = int32(uint32(uint64(id) >> 32))
+}
+
+// eventID reads back the registration id setEventID stored.
+func eventID(event unix.EpollEvent) int {
+	return int(uint64(uint32(event.Fd)) | uint64(uint32(event.Pad))<<32)
+}

@@ -1,0 +1,161 @@
+//go:build darwin || freebsd
+
+// This file is the runtime's window on the macOS and FreeBSD kernels: a
+// kqueue behind the same functions as poller_epoll.go (newPoller, add,
+// remove, wait, close), so runtime.go and registry.go never name an OS call.
+//
+// Where kqueue differs from epoll:
+//   - Readable and writable are two filters (EVFILT_READ, EVFILT_WRITE), so
+//     one socket is two registrations ("knotes"), added in one kevent call.
+//   - EV_CLEAR is kqueue's edge-triggering: the event is reported once and
+//     then reset until the state changes again, like EPOLLET.
+//   - The peer closing shows as EV_EOF on the read filter; a connect that
+//     failed shows as EV_EOF on the write filter. Either way the task is
+//     woken, and the future finds out which from the socket itself.
+//   - Closing an fd removes its knotes, as closing the last copy of an fd
+//     removes it from epoll.
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// poller is a kqueue, plus the table that turns an event's fd back into
+// its registration id.
+//
+// Why a table, when epoll carries the id in the event: kqueue has a field
+// for the caller's data too (Udata), but x/sys/unix types it as a pointer,
+// and an integer dressed up as a pointer confuses the garbage collector and
+// go vet. So the kernel reports the fd (the event's Ident), and the poller
+// looks up which registration it belongs to.
+//
+// The price is the fd-reuse problem ids were meant to solve: an event read
+// just before its socket is removed and closed, looked up just after a new
+// socket got the same fd number and was added, wakes the new socket's task.
+// That wake-up is spurious but harmless: the task polls, its reads and
+// writes answer EAGAIN, and it waits again. No event is ever lost, and no
+// waker of a finished registration is called, because remove forgets the
+// fd before the socket is closed.
+type poller struct {
+	kq     int
+	events []unix.Kevent_t // wait's buffer; only Runtime.Wait uses it
+
+	mu  sync.Mutex
+	ids map[int]int // fd -> registration id of the sockets being watched
+}
+
+// newPoller creates the kqueue.
+//
+// kqueue() has no close-on-exec flag, so it is set right after. Unlike a
+// socket, a kqueue is never inherited by a forked child, so there is no
+// window in which another thread's fork+exec could leak it.
+func newPoller() (*poller, error) {
+	kq, err := unix.Kqueue()
+	if err != nil {
+		return nil, fmt.Errorf("kqueue: create: %w", err)
+	}
+	unix.CloseOnExec(kq)
+	return &poller{kq: kq, events: make([]unix.Kevent_t, maxEvents), ids: map[int]int{}}, nil
+}
+
+// add watches fd, edge-triggered (EV_CLEAR), for reading and for writing,
+// and remembers that its events belong to registration id. In stage 02 the
+// Registry passes the fd itself as id; stage 03 will pass ids that are
+// never reused, and say why.
+//
+// kqueue would quietly accept an fd added twice; epoll refuses it with
+// EEXIST. The table gives the same answer here, since a second add is a bug
+// in the caller on either system.
+//
+//workbook:exercise s02-register
+func (p *poller) add(fd, id int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.ids[fd]; ok {
+		return fmt.Errorf("kqueue: register fd %d: %w", fd, unix.EEXIST)
+	}
+	var changes [2]unix.Kevent_t
+	unix.SetKevent(&changes[0], fd, unix.EVFILT_READ, unix.EV_ADD|unix.EV_CLEAR)
+	unix.SetKevent(&changes[1], fd, unix.EVFILT_WRITE, unix.EV_ADD|unix.EV_CLEAR)
+	if _, err := unix.Kevent(p.kq, changes[:], nil, nil); err != nil {
+		return fmt.Errorf("kqueue: register fd %d: %w", fd, err)
+	}
+	p.ids[fd] = id
+	return nil
+}
+
+// remove stops watching fd: it deletes both filters and forgets the fd.
+// It mirrors add so closely that it is part of the same exercise.
+//
+//workbook:exercise s02-register
+func (p *poller) remove(fd int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.ids[fd]; !ok {
+		return fmt.Errorf("kqueue: deregister fd %d: %w", fd, unix.ENOENT)
+	}
+	delete(p.ids, fd)
+	var changes [2]unix.Kevent_t
+	unix.SetKevent(&changes[0], fd, unix.EVFILT_READ, unix.EV_DELETE)
+	unix.SetKevent(&changes[1], fd, unix.EVFILT_WRITE, unix.EV_DELETE)
+	if _, err := unix.Kevent(p.kq, changes[:], nil, nil); err != nil {
+		return fmt.Errorf("kqueue: deregister fd %d: %w", fd, err)
+	}
+	return nil
+}
+
+// wait blocks until at least one watched fd has an event, or timeout has
+// passed (negative: no timeout), and puts the registration ids of the events
+// in ready[:n]. A socket that became readable and writable at once gives
+// two events, so its id may appear twice; waking a task twice is harmless.
+//
+// kevent takes its timeout in nanoseconds, so nothing needs rounding as for
+// epoll_wait's milliseconds. Like epoll_wait, it is not restarted after a
+// signal: EINTR gives n == 0 and no error, and the caller waits again.
+//
+//workbook:exercise s02-wait
+func (p *poller) wait(ready []int, timeout time.Duration) (int, error) {
+	var limit *unix.Timespec
+	if timeout >= 0 {
+		ts := unix.NsecToTimespec(int64(timeout))
+		limit = &ts
+	}
+	events := p.events[:min(len(ready), len(p.events))]
+	n, err := unix.Kevent(p.kq, nil, events, limit)
+	if errors.Is(err, unix.EINTR) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("kqueue: wait: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	found := 0
+	for _, ev := range events[:n] {
+		// An fd missing from the table was removed after the kernel queued
+		// its event: nobody waits for it any more.
+		if id, ok := p.ids[int(ev.Ident)]; ok {
+			ready[found] = id
+			found++
+		}
+	}
+	return found, nil
+}
+
+// close releases the kqueue, and with it every registration. The fd is
+// forgotten (-1), so that a later wait fails with EBADF rather than wait on
+// whatever file is given the same number next.
+func (p *poller) close() error {
+	err := unix.Close(p.kq)
+	p.kq = -1
+	if err != nil {
+		return fmt.Errorf("kqueue: close: %w", err)
+	}
+	return nil
+}
