@@ -16,6 +16,7 @@
 package main
 
 import (
+	"context"
 	"net/netip"
 	"runtime"
 	"sync"
@@ -229,7 +230,7 @@ func BenchmarkRequest(b *testing.B) {
 		for b.Loop() {
 			var wg sync.WaitGroup
 			wg.Go(func() {
-				body, err := goroutineGet(tgt, "/0/HelloWorld", 10*time.Second)
+				body, err := goroutineGet(context.Background(), tgt, "/0/HelloWorld", 10*time.Second)
 				if err != nil {
 					report.Fail(0, 0, err)
 					return
@@ -273,7 +274,7 @@ func BenchmarkRequests100(b *testing.B) {
 			var wg sync.WaitGroup
 			for range min(batch, b.N-done) {
 				wg.Go(func() {
-					body, err := goroutineGet(tgt, "/0/HelloWorld", 10*time.Second)
+					body, err := goroutineGet(context.Background(), tgt, "/0/HelloWorld", 10*time.Second)
 					if err != nil {
 						report.Fail(0, 0, err)
 						return

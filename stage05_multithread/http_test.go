@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
 // startDelayServer runs a delay server on a free loopback port for one test.
@@ -230,6 +231,25 @@ func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
 	require.Error(t, p.Err, "connecting to a closed port must fail")
 	assert.ErrorIs(t, p.Err, unix.ECONNREFUSED, "the error must wrap ECONNREFUSED (from connect or from SO_ERROR)")
 	assert.Contains(t, p.Err.Error(), addr, "the error must name the address")
+}
+
+func TestHTTPGetFailsWhenServerResetsTheConnection(t *testing.T) {
+	srv := startScriptedServer(t)
+	f := getFrom(t, srv.Addr(), "/0/x", nil)
+	// After getFrom, so that this check runs before the test's own cleanup
+	// closes the future: the future must have closed its socket itself.
+	leakcheck.CheckFDs(t)
+	require.False(t, f.Poll(testWaker(1)).Ready)
+	srv.Request(t)
+	srv.Send(t, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome of")
+
+	srv.Reset()
+	p := pollToEnd(t, f)
+
+	require.Error(t, p.Err, "a reset connection must fail the request, whatever had arrived before")
+	assert.ErrorIs(t, p.Err, unix.ECONNRESET, "the error must wrap ECONNRESET, from the read")
+	assert.Contains(t, p.Err.Error(), "reset", "the error must say the connection was reset")
+	assert.Equal(t, -1, f.fd, "a failed future must close its socket (look at fail and closeSocket)")
 }
 
 func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {

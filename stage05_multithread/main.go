@@ -3,19 +3,23 @@
 //
 // Exit status: 0 when every request succeeded; 1 when any request failed or
 // the run could not be done (the last line on stderr says why); 2 for a
-// mistake in the flags.
+// mistake in the flags; 130 when Ctrl-C stopped the run (interrupt.go).
 
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"os/signal"
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
@@ -46,11 +50,25 @@ var usagef = target.Usagef
 
 func main() {
 	// The threads mode re-runs this program as its child; see threads_child.go.
+	//
+	// The child leaves SIGINT to its default action: Ctrl-C ends it on the
+	// spot, and the kernel closes its sockets. It has nothing to tidy up,
+	// since it reports each response to the parent as it comes.
 	if job, ok := os.LookupEnv(threadsChildEnv); ok {
 		os.Exit(threadsChildMain(job, os.Stdout))
 	}
-	err := run(os.Args[1:], os.Stdout, os.Stderr)
-	if errors.Is(err, errRequestsFailed) {
+	// Ctrl-C (SIGINT) ends ctx instead of the program, so that the run can
+	// stop cleanly and say what it finished. After the first one, listening
+	// stops: a second Ctrl-C ends the program the usual way, should the
+	// clean stop ever get stuck.
+	ctx, stopListening := signal.NotifyContext(context.Background(), os.Interrupt)
+	context.AfterFunc(ctx, stopListening)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopListening()
+	switch {
+	case errors.Is(err, errInterrupted):
+		os.Exit(interruptedExitStatus)
+	case errors.Is(err, errRequestsFailed):
 		// Each failure has been reported already; only the status is left.
 		os.Exit(1)
 	}
@@ -76,6 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.plan.Executors, "executors", runtime.NumCPU(), "number of executors, each with its own OS thread")
 	fs.IntVar(&o.plan.Requests, "requests", 5, "requests per executor")
 	fs.DurationVar(&o.plan.Delay, "delay", 0, "the delay every request asks for (default: request i waits i seconds)")
+	fs.DurationVar(&o.plan.Timeout, "timeout", DefaultRequestTimeout, "give up on a request with no complete answer after this long; its delay counts")
 	fs.BoolVar(&o.quiet, "quiet", false, "print no line per response, only the summary")
 	fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 	fs.IntVar(&o.maxThreads, "max-threads", goDefaultMaxThreads, "Go's limit on OS threads (runtime/debug.SetMaxThreads); threads mode only")
@@ -84,7 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./%s [flags]\n\n", program)
 		fmt.Fprintf(fs.Output(), "Makes executors × requests GET requests to the delay server and prints what they cost.\n")
-		fmt.Fprintf(fs.Output(), "Exit status: 0 all requests succeeded, 1 a request failed or the run could not be done, 2 bad flags.\n\n")
+		fmt.Fprintf(fs.Output(), "Exit status: 0 all requests succeeded, 1 a request failed or the run could not be done, 2 bad flags, 130 stopped by Ctrl-C.\n\n")
 		printVisibleDefaults(fs)
 	}
 	// The flag package would print the whole usage after an error; we print
@@ -114,6 +133,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := o.profile.check(o.mode); err != nil {
 		return o, err
 	}
+	if o.plan.Timeout <= 0 {
+		return o, usagef("-timeout %s: must be more than 0, e.g. -timeout 30s", o.plan.Timeout)
+	}
 	if o.maxThreads < 1 {
 		return o, usagef("-max-threads %d: must be at least 1", o.maxThreads)
 	}
@@ -123,8 +145,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// run is the whole program but for choosing the exit status.
-func run(args []string, stdout, stderr io.Writer) (err error) {
+// run is the whole program but for choosing the exit status. When ctx ends
+// (Ctrl-C), the run stops, the summary says what finished, and run returns
+// errInterrupted.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -160,7 +184,7 @@ func run(args []string, stdout, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	figures, err := runMode(o, t, r, stderr)
+	figures, err := runMode(ctx, o, t, r, stderr)
 	if profErr := stopProfiles(); profErr != nil && err == nil {
 		err = profErr
 	}
@@ -168,37 +192,64 @@ func run(args []string, stdout, stderr io.Writer) (err error) {
 		return target.Explain(err, t)
 	}
 	summary := newSummary(o.mode, o.plan, r, figures, serverInProcess)
+	summary.Interrupted = ctx.Err() != nil
 	if err := summary.Print(stdout, o.json); err != nil {
 		return fmt.Errorf("print the summary: %w", err)
 	}
-	if r.Failed() > 0 {
+	switch {
+	case summary.Interrupted:
+		return errInterrupted
+	case r.Failed() > 0:
 		return errRequestsFailed
 	}
 	return nil
 }
 
-// runMode runs the chosen mode and measures it.
-func runMode(o options, t *target.Target, r *Results, stderr io.Writer) (Figures, error) {
+// runMode runs the chosen mode and measures it. When ctx ends, the mode
+// stops early; what it finished is in r.
+func runMode(ctx context.Context, o options, t *target.Target, r *Results, stderr io.Writer) (Figures, error) {
 	switch o.mode {
 	case modeThreads:
-		launcher := ThreadsLauncher{
-			Command: reexecCommand,
-			Stderr:  stderr,
-			// Generous: only a child that is truly stuck runs into it.
-			Timeout: 2*o.plan.RequestTimeout() + childStartSlack,
-		}
-		return launcher.Run(t, o.plan, o.maxThreads, r)
+		return runThreadsChild(ctx, o, t, r, stderr)
 	case modeGoroutines:
-		return measured(runGoroutines, t, o.plan, r)
+		return measured(o.plan, func() error { return runGoroutinesUntil(ctx, t, o.plan, r) })
 	default:
-		return measured(runRuntime, t, o.plan, r)
+		return measured(o.plan, func() error { return runRuntime(ctx, t, o.plan, r) })
 	}
 }
 
+// runThreadsChild runs the threads mode in its child process. If ctx ends,
+// the child is stopped (interruptibleChild) and whatever it died of is not
+// an error: the run was interrupted, and the responses it reported are in r.
+func runThreadsChild(ctx context.Context, o options, t *target.Target, r *Results, stderr io.Writer) (Figures, error) {
+	var child *exec.Cmd
+	launcher := ThreadsLauncher{
+		Command: func(job []byte) (*exec.Cmd, error) {
+			cmd, err := reexecCommand(job)
+			if err != nil {
+				return nil, err
+			}
+			child = interruptibleChild(ctx, cmd)
+			return child, nil
+		},
+		Stderr: stderr,
+		// Generous: only a child that is truly stuck runs into it. A
+		// blocked request can take a timeout per step (connect, write,
+		// read), and the delay asked for may exceed the timeout.
+		Timeout: 2*(o.plan.MaxDelay()+o.plan.RequestTimeout()) + childStartSlack,
+	}
+	start := time.Now()
+	figures, err := launcher.Run(t, o.plan, o.maxThreads, r)
+	if ctx.Err() != nil {
+		return childFigures(child, time.Since(start)), nil
+	}
+	return figures, err
+}
+
 // measured runs a mode inside this process and measures it.
-func measured(mode func(*target.Target, Plan, *Results) error, t *target.Target, p Plan, r *Results) (Figures, error) {
+func measured(p Plan, mode func() error) (Figures, error) {
 	m := StartMeasurement(SamplingInterval(p))
-	err := mode(t, p, r)
+	err := mode()
 	figures := m.Stop()
 	return figures, err
 }

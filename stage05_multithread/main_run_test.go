@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -26,7 +27,7 @@ func TestRunPrintsTheJSONSummaryLast(t *testing.T) {
 			tgt, _ := startServer(t)
 			var stdout, stderr bytes.Buffer
 
-			err := run([]string{"-mode", mode, "-executors", "2", "-requests", "3", "-delay", "100ms", "-json", "-addr", tgt.Host}, &stdout, &stderr)
+			err := run(context.Background(), []string{"-mode", mode, "-executors", "2", "-requests", "3", "-delay", "100ms", "-json", "-addr", tgt.Host}, &stdout, &stderr)
 
 			require.NoError(t, err, "stderr: %s", stderr.String())
 			var summary map[string]any
@@ -52,7 +53,7 @@ func TestRunPrintsAReadableSummaryWithoutJSON(t *testing.T) {
 	tgt, _ := startServer(t)
 	var stdout, stderr bytes.Buffer
 
-	err := run([]string{"-mode", "goroutines", "-executors", "2", "-requests", "2", "-delay", "10ms", "-quiet", "-addr", tgt.Host}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-mode", "goroutines", "-executors", "2", "-requests", "2", "-delay", "10ms", "-quiet", "-addr", tgt.Host}, &stdout, &stderr)
 
 	require.NoError(t, err, "stderr: %s", stderr.String())
 	assert.Equal(t, 1, strings.Count(stdout.String(), "\n"), "-quiet leaves only the summary line: %q", stdout.String())
@@ -65,7 +66,7 @@ func TestRunWithFailedRequestsPrintsTheSummaryAndSaysSo(t *testing.T) {
 	tgt := closedPortTarget(t)
 	var stdout, stderr bytes.Buffer
 
-	err := run([]string{"-mode", "goroutines", "-executors", "1", "-requests", "2", "-delay", "0s", "-quiet", "-json", "-addr", tgt.Host}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-mode", "goroutines", "-executors", "1", "-requests", "2", "-delay", "0s", "-quiet", "-json", "-addr", tgt.Host}, &stdout, &stderr)
 
 	require.ErrorIs(t, err, errRequestsFailed, "the exit status must show that requests failed")
 	var summary Summary
@@ -87,11 +88,14 @@ func TestRunRefusesBadFlagsInOneLine(t *testing.T) {
 		"max-threads elsewhere": {[]string{"-mode", "goroutines", "-max-threads", "20000"}, []string{"-max-threads applies only to -mode threads"}},
 		"max-threads below one": {[]string{"-mode", "threads", "-max-threads", "0"}, []string{"-max-threads 0"}},
 		"remote target":         {[]string{"-mode", "goroutines", "-addr", "192.0.2.1:80"}, []string{"192.0.2.1", "loopback"}},
+		"zero timeout":          {[]string{"-timeout", "0s"}, []string{"-timeout 0s", "more than 0"}},
+		"negative timeout":      {[]string{"-mode", "threads", "-timeout", "-5s"}, []string{"-timeout -5s", "more than 0"}},
+		"timeout without unit":  {[]string{"-timeout", "30"}, []string{`invalid value "30" for flag -timeout`}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(c.args, &stdout, &stderr)
+			err := run(context.Background(), c.args, &stdout, &stderr)
 			requireOneLine(t, err, c.want...)
 			assert.Empty(t, stdout.String(), "nothing runs")
 		})
@@ -101,16 +105,16 @@ func TestRunRefusesBadFlagsInOneLine(t *testing.T) {
 func TestRunSortsUsageErrorsFromOtherFailures(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	var usage usageError
-	assert.True(t, errors.As(run([]string{"-mode", "x"}, &stdout, &stderr), &usage), "a bad flag is a usage error (exit 2)")
-	assert.False(t, errors.As(run([]string{"-mode", "goroutines", "-addr", "192.0.2.1:80"}, &stdout, &stderr), &usage),
+	assert.True(t, errors.As(run(context.Background(), []string{"-mode", "x"}, &stdout, &stderr), &usage), "a bad flag is a usage error (exit 2)")
+	assert.False(t, errors.As(run(context.Background(), []string{"-mode", "goroutines", "-addr", "192.0.2.1:80"}, &stdout, &stderr), &usage),
 		"a refused target is a failure of the run (exit 1)")
 }
 
 func TestRunHelpListsTheFlags(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	err := run([]string{"-h"}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-h"}, &stdout, &stderr)
 	require.Error(t, err)
-	for _, flag := range []string{"-mode", "-executors", "-requests", "-delay", "-quiet", "-json", "-max-threads", "-addr"} {
+	for _, flag := range []string{"-mode", "-executors", "-requests", "-delay", "-timeout", "-quiet", "-json", "-max-threads", "-addr"} {
 		assert.Contains(t, stderr.String(), flag)
 	}
 }
@@ -119,7 +123,7 @@ func TestRunRefusesAThreadsRunPastGosThreadLimit(t *testing.T) {
 	tgt, srv := startServer(t)
 	var stdout, stderr bytes.Buffer
 
-	err := run([]string{"-mode", "threads", "-executors", "2", "-requests", "100", "-delay", "1s", "-max-threads", "150", "-addr", tgt.Host}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-mode", "threads", "-executors", "2", "-requests", "100", "-delay", "1s", "-max-threads", "150", "-addr", tgt.Host}, &stdout, &stderr)
 
 	requireOneLine(t, err, "threads mode: 200 requests need about", "Go's thread limit is 150", "pass -max-threads")
 	assert.Zero(t, srv.Requests(), "refused before any request")

@@ -1,5 +1,6 @@
 // main_test.go holds what every test file of this package shares: TestMain
-// (which also plays the threads mode's child process) and test helpers.
+// (which also plays the threads mode's child process, and checks that the
+// tests leave no goroutine and no file descriptor behind) and test helpers.
 
 package main
 
@@ -10,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
@@ -23,7 +24,7 @@ func TestMain(m *testing.M) {
 	if job, ok := os.LookupEnv(threadsChildEnv); ok {
 		os.Exit(threadsChildMain(job, os.Stdout))
 	}
-	goleak.VerifyTestMain(m)
+	leakcheck.Main(m)
 }
 
 // startServer starts a delay server on an ephemeral loopback port for one
@@ -49,10 +50,12 @@ func closedPortTarget(t *testing.T) *target.Target {
 	return &target.Target{AddrPort: netip.MustParseAddrPort(addr), Host: addr}
 }
 
-// openFDs counts the file descriptors this process has open.
+// openFDs counts the file descriptors this process has open, for a test
+// that must compare counts in the middle (leakcheck.CheckFDs compares the
+// start of a test with its end).
 func openFDs(t *testing.T) int {
 	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
+	n, err := leakcheck.OpenFDs()
 	require.NoError(t, err)
-	return len(entries)
+	return n
 }

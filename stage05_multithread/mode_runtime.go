@@ -8,28 +8,23 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // runRuntime makes every request of the plan with p.Executors executors and
-// returns when all have answered or failed. Request failures are reported to
-// r, not returned; the error is for a run that could not be done.
-//
-// Nothing here can wait on a timer, so a server that never answers would
-// keep its requests pending for ever. A watchdog bounds the run instead:
-// after p.RequestTimeout() it closes the reactor, which wakes every waiting
-// task, and each still-unanswered request fails with a timeout.
+// returns when all have answered, failed or timed out, or when ctx ends
+// (Ctrl-C). Request failures are reported to r, not returned; the error is
+// for a run that could not be done.
 //
 //workbook:exercise s05-run-runtime
-func runRuntime(t *target.Target, p Plan, r *Results) (err error) {
+func runRuntime(ctx context.Context, t *target.Target, p Plan, r *Results) (err error) {
 	reactor, err := NewReactor()
 	if err != nil {
 		return err
@@ -37,12 +32,26 @@ func runRuntime(t *target.Target, p Plan, r *Results) (err error) {
 	defer func() {
 		err = errors.Join(err, reactor.Close())
 	}()
-	report := &timeoutReporter{Reporter: r, timeout: p.RequestTimeout()}
-	watchdog := time.AfterFunc(report.timeout, func() {
-		report.expired.Store(true)
-		_ = reactor.Close()
-	})
-	defer watchdog.Stop()
+	return runOnReactor(ctx, reactor, t, p, r)
+}
+
+// runOnReactor is runRuntime around a reactor the caller made (and closes):
+// tests use it to look at the reactor after the run.
+//
+// Every request is bounded by p.RequestTimeout(): its GET is wrapped in
+// WithTimeout, whose timer lives in the reactor's heap, so a server that
+// never answers costs that request a timeout error and nothing else.
+//
+// When ctx ends, interruptRuntime closes the reactor: every waiting task is
+// woken, every unfinished request fails with ErrReactorClosed and closes its
+// socket, and the executors, with no task left, return. Those requests are
+// counted as unfinished, not failed (interruptibleReporter).
+//
+//workbook:exercise s05-run-runtime
+func runOnReactor(ctx context.Context, reactor *Reactor, t *target.Target, p Plan, r *Results) error {
+	report := &interruptibleReporter{Reporter: r}
+	stopWatching := context.AfterFunc(ctx, func() { interruptRuntime(reactor, report) })
+	defer stopWatching()
 
 	// Quiet runs print nothing per response (Results' out is nil), and the
 	// executors follow: no park lines either.
@@ -50,11 +59,12 @@ func runRuntime(t *target.Target, p Plan, r *Results) (err error) {
 	if r.out != nil {
 		out = resultsWriter{r}
 	}
+	limit := p.RequestTimeout()
 	return startExecutors(p.Executors, func(index int) error {
 		// One client per executor: the client is shared by that executor's
 		// requests only, which all run on its thread.
 		client := &HTTPClient{Target: t, Reactor: reactor}
-		get := func(path string) Future[string] { return client.Get(path) }
+		get := func(path string) Future[string] { return WithTimeout(client.Get(path), limit, reactor) }
 		executor := NewExecutor(fmt.Sprintf("executor-%d", index), out)
 		request := func(i int) Task { return NewRequest(index, i, p.Path(i), get, report) }
 		return executor.BlockOn(NewAsyncMain(p.Requests, executor, request))
@@ -107,20 +117,4 @@ func (w resultsWriter) Write(p []byte) (int, error) {
 	w.r.mu.Lock()
 	defer w.r.mu.Unlock()
 	return w.r.out.Write(p)
-}
-
-// timeoutReporter passes outcomes on to the run's Results, and once the
-// watchdog has closed the reactor, says so in the failures it caused.
-type timeoutReporter struct {
-	Reporter
-	timeout time.Duration
-	expired atomic.Bool
-}
-
-// Fail implements Reporter.
-func (r *timeoutReporter) Fail(executor, i int, err error) {
-	if r.expired.Load() && errors.Is(err, ErrReactorClosed) {
-		err = fmt.Errorf("no answer within %s: %w", r.timeout, err)
-	}
-	r.Reporter.Fail(executor, i, err)
 }

@@ -4,7 +4,7 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
 
 func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
@@ -23,7 +25,7 @@ func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
 	var out lockedBuffer
 	r := NewResults(&out, false)
 
-	require.NoError(t, runRuntime(tgt, p, r))
+	require.NoError(t, runRuntime(context.Background(), tgt, p, r))
 
 	assert.Equal(t, 100, r.OK(), "every request of every executor must succeed; first failure: %v", r.FirstError())
 	assert.Zero(t, r.Failed())
@@ -41,7 +43,7 @@ func TestRuntimeModeQuietPrintsNothing(t *testing.T) {
 	var out lockedBuffer
 	r := NewResults(&out, true)
 
-	require.NoError(t, runRuntime(tgt, Plan{Executors: 2, Requests: 5, Delay: 20 * time.Millisecond, FixedDelay: true}, r))
+	require.NoError(t, runRuntime(context.Background(), tgt, Plan{Executors: 2, Requests: 5, Delay: 20 * time.Millisecond, FixedDelay: true}, r))
 
 	assert.Equal(t, 10, r.OK())
 	assert.Empty(t, out.String(), "with -quiet neither responses nor the executors' park lines may be printed")
@@ -50,7 +52,7 @@ func TestRuntimeModeQuietPrintsNothing(t *testing.T) {
 func TestRuntimeModeCountsRefusedRequestsAsFailures(t *testing.T) {
 	r := NewResults(nil, true)
 
-	require.NoError(t, runRuntime(closedPortTarget(t), Plan{Executors: 2, Requests: 3, FixedDelay: true}, r),
+	require.NoError(t, runRuntime(context.Background(), closedPortTarget(t), Plan{Executors: 2, Requests: 3, FixedDelay: true}, r),
 		"failed requests are counted, not returned as the mode's error")
 
 	assert.Zero(t, r.OK())
@@ -62,16 +64,16 @@ func TestRuntimeModeCountsRefusedRequestsAsFailures(t *testing.T) {
 func TestRuntimeModeLeavesNoThreadGoroutineOrFD(t *testing.T) {
 	tgt, _ := startServer(t)
 	// Warm up: the first run creates the Go netpoller's own fds (the server).
-	require.NoError(t, runRuntime(tgt, Plan{Executors: 1, Requests: 1, FixedDelay: true}, NewResults(nil, true)))
+	require.NoError(t, runRuntime(context.Background(), tgt, Plan{Executors: 1, Requests: 1, FixedDelay: true}, NewResults(nil, true)))
 	goroutines := goleak.IgnoreCurrent()
-	fds := openFDs(t)
+	// When the test ends, the open fds must be back to this count: sockets,
+	// epoll and eventfd all closed.
+	leakcheck.CheckFDs(t)
 
 	r := NewResults(nil, true)
-	require.NoError(t, runRuntime(tgt, Plan{Executors: 3, Requests: 10, Delay: 10 * time.Millisecond, FixedDelay: true}, r))
-	require.NoError(t, runRuntime(closedPortTarget(t), Plan{Executors: 2, Requests: 2, FixedDelay: true}, r))
+	require.NoError(t, runRuntime(context.Background(), tgt, Plan{Executors: 3, Requests: 10, Delay: 10 * time.Millisecond, FixedDelay: true}, r))
+	require.NoError(t, runRuntime(context.Background(), closedPortTarget(t), Plan{Executors: 2, Requests: 2, FixedDelay: true}, r))
 
-	require.Eventually(t, func() bool { return openFDs(t) == fds }, 10*time.Second, 10*time.Millisecond,
-		"open file descriptors must return to %d (sockets, epoll, eventfd all closed); now %d", fds, openFDs(t))
 	goleak.VerifyNone(t, goroutines)
 }
 
@@ -127,29 +129,13 @@ func TestStartExecutorsReturnsEveryExecutorsError(t *testing.T) {
 	assert.Contains(t, err.Error(), "executor 2 broke")
 }
 
-func TestTimeoutReporterExplainsFailuresAfterTheWatchdog(t *testing.T) {
-	report := &fakeReporter{}
-	r := &timeoutReporter{Reporter: report, timeout: 31 * time.Second}
-
-	r.Fail(0, 1, fmt.Errorf("GET /x: %w", ErrReactorClosed))
-	r.expired.Store(true)
-	r.Fail(0, 2, fmt.Errorf("GET /x: %w", ErrReactorClosed))
-	r.Fail(0, 3, errors.New("connection refused"))
-
-	assert.Equal(t, []string{
-		"fail 0/1: GET /x: the reactor is closed",
-		"fail 0/2: no answer within 31s: GET /x: the reactor is closed",
-		"fail 0/3: connection refused",
-	}, report.outcomes, "only failures the watchdog caused are marked as timeouts")
-}
-
 func TestRuntimeModeResponsesArriveInDelayOrderOnEachExecutor(t *testing.T) {
 	tgt, _ := startServer(t)
 	var out lockedBuffer
 	r := NewResults(&out, false)
 	p := Plan{Executors: 2, Requests: 3} // request i waits i seconds
 
-	require.NoError(t, runRuntime(tgt, p, r))
+	require.NoError(t, runRuntime(context.Background(), tgt, p, r))
 
 	for e := range 2 {
 		var order []string

@@ -25,7 +25,16 @@ type Plan struct {
 	// i of each executor asks for i seconds, as in the book, so the responses
 	// arrive one second apart and their order shows the executor at work.
 	FixedDelay bool
+	// Timeout bounds each request, from its first step to the last byte of
+	// the answer (-timeout); 0 means DefaultRequestTimeout. The delay the
+	// request asks for counts against it.
+	Timeout time.Duration
 }
+
+// DefaultRequestTimeout is -timeout's default. It is generous on purpose:
+// under heavy load the connects alone can take seconds (a full listen
+// backlog makes the kernel retry SYNs after 1 s, 3 s...).
+const DefaultRequestTimeout = 30 * time.Second
 
 // Total is the number of requests of the whole run.
 func (p Plan) Total() int { return p.Executors * p.Requests }
@@ -55,10 +64,12 @@ func (p Plan) MaxDelay() time.Duration {
 	return p.delayOf(p.Requests - 1)
 }
 
-// RequestTimeout bounds one request from connect to the last byte, so that a
-// server that never answers turns into a counted failure instead of a hang.
-// It is generous on purpose: under heavy load the connects alone can take
-// seconds (a full listen backlog makes the kernel retry SYNs after 1 s, 3 s…).
+// RequestTimeout bounds one request from its first step to the last byte,
+// so that a server that never answers turns into a counted failure instead
+// of a hang: Timeout, or DefaultRequestTimeout when it is not set.
 func (p Plan) RequestTimeout() time.Duration {
-	return p.MaxDelay() + 30*time.Second
+	if p.Timeout > 0 {
+		return p.Timeout
+	}
+	return DefaultRequestTimeout
 }

@@ -35,7 +35,7 @@ func TestPlanWithZeroFixedDelay(t *testing.T) {
 	assert.Equal(t, time.Duration(0), p.MaxDelay())
 }
 
-func TestRequestTimeoutIsLongerThanTheLongestDelay(t *testing.T) {
-	p := Plan{Executors: 1, Requests: 10}
-	assert.Greater(t, p.RequestTimeout(), p.MaxDelay())
+func TestRequestTimeoutIsTheFlagOrThirtySeconds(t *testing.T) {
+	assert.Equal(t, 30*time.Second, Plan{Executors: 1, Requests: 10}.RequestTimeout(), "without -timeout a request gets 30 s")
+	assert.Equal(t, 2*time.Second, Plan{Executors: 1, Requests: 10, Timeout: 2 * time.Second}.RequestTimeout())
 }

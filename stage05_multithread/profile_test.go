@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ func TestRunWritesTheProfilesAskedFor(t *testing.T) {
 	cpu, mem := filepath.Join(dir, "cpu.out"), filepath.Join(dir, "mem.out")
 	var stdout, stderr bytes.Buffer
 
-	err := run([]string{"-mode", "goroutines", "-executors", "1", "-requests", "3", "-delay", "0s", "-quiet", "-addr", tgt.Host,
+	err := run(context.Background(), []string{"-mode", "goroutines", "-executors", "1", "-requests", "3", "-delay", "0s", "-quiet", "-addr", tgt.Host,
 		"-cpuprofile", cpu, "-memprofile", mem}, &stdout, &stderr)
 
 	require.NoError(t, err, "stderr: %s", stderr.String())
@@ -34,14 +35,14 @@ func TestRunWritesTheProfilesAskedFor(t *testing.T) {
 
 func TestHelpLeavesTheProfileFlagsOut(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	require.Error(t, run([]string{"-h"}, &stdout, &stderr))
+	require.Error(t, run(context.Background(), []string{"-h"}, &stdout, &stderr))
 	assert.NotContains(t, stderr.String(), "profile", "-cpuprofile and -memprofile are for PERFORMANCE.md, not for -h")
 	assert.Contains(t, stderr.String(), "-requests", "the other flags must still be listed")
 }
 
 func TestProfilesRefuseTheThreadsMode(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	err := run([]string{"-mode", "threads", "-cpuprofile", filepath.Join(t.TempDir(), "cpu.out")}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-mode", "threads", "-cpuprofile", filepath.Join(t.TempDir(), "cpu.out")}, &stdout, &stderr)
 	requireOneLine(t, err, "-cpuprofile and -memprofile profile this process", "child process")
 	assert.False(t, strings.Contains(stdout.String(), "requests"), "nothing runs")
 }

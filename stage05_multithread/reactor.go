@@ -1,6 +1,7 @@
 // This file is the reactor: an epoll instance with an OS thread of its own
-// that waits for socket events and wakes the tasks they concern. Futures
-// register their sockets with it and leave a Waker; Close stops the thread
+// that waits for socket events and deadlines, and wakes the tasks they
+// concern. Futures register their sockets with it and leave a Waker, or ask
+// for a timer (AddTimer; the heap is in timers.go); Close stops the thread
 // and releases the fds. In stage 05 one reactor serves every executor: its
 // wakers reach the executors' threads, whichever they belong to.
 
@@ -10,9 +11,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,10 +40,15 @@ const socketInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPO
 // are not lost: the next epoll_wait reports them.
 const maxEvents = 128
 
-// closeID is the registration id of the reactor's own eventfd, the one fd
-// whose event means "stop" rather than "wake a task". NextID starts at 1, so
-// no socket ever gets it.
-const closeID = 0
+// wakeID is the registration id of the reactor's own eventfd, the one fd
+// whose event wakes the event loop itself rather than a task. NextID starts
+// at 1, so no socket ever gets it.
+//
+// Since stage 05 the loop is woken for two reasons: Close wants it to stop,
+// and AddTimer has a deadline earlier than the one the loop is waiting for.
+// The eventfd cannot say which (it only counts), so Close sets the closing
+// flag before it writes, and the loop reads the flag when the eventfd fires.
+const wakeID = 0
 
 // ErrReactorClosed is what a closed reactor answers to Register and
 // SetWaker, so that a future fails instead of waiting for a wake-up that
@@ -65,8 +73,19 @@ var ErrReactorClosed = errors.New("the reactor is closed")
 // performance notes.
 type Reactor struct {
 	epfd   int
-	wakeFD int // an eventfd: writing to it ends epoll_wait (see Close)
+	wakeFD int // an eventfd: writing to it ends epoll_wait (see wakeLoop)
 	lastID atomic.Int64
+
+	// events is epoll_wait's buffer. Only the event loop uses it.
+	events []unix.EpollEvent
+
+	// timers are the deadlines the event loop watches (timers.go). They
+	// have a lock of their own.
+	timers timerQueue
+
+	// closing is set by Close before it wakes the event loop, and tells the
+	// loop that this wake-up means "stop", not "look at the timers again".
+	closing atomic.Bool
 
 	mu      sync.Mutex
 	wakers  map[int]Waker
@@ -103,16 +122,24 @@ func NewReactor() (*Reactor, error) {
 		unix.Close(epfd)
 		return nil, fmt.Errorf("eventfd: create: %w", err)
 	}
-	// Level-triggered on purpose: nobody reads the eventfd, so once written
-	// it stays readable, and every later epoll_wait reports it again.
+	// Level-triggered on purpose: once written, the eventfd stays readable
+	// until the loop reads it. A wake-up for a new timer is read away
+	// (drainWakeups); a wake-up to stop never is, so however the loop gets
+	// there, every later epoll_wait reports it again.
 	event := unix.EpollEvent{Events: unix.EPOLLIN}
-	setEventID(&event, closeID)
+	setEventID(&event, wakeID)
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakeFD, &event); err != nil {
 		unix.Close(wakeFD)
 		unix.Close(epfd)
 		return nil, fmt.Errorf("epoll: register the eventfd: %w", err)
 	}
-	r := &Reactor{epfd: epfd, wakeFD: wakeFD, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
+	r := &Reactor{
+		epfd:     epfd,
+		wakeFD:   wakeFD,
+		events:   make([]unix.EpollEvent, maxEvents),
+		wakers:   map[int]Waker{},
+		loopDone: make(chan struct{}),
+	}
 	go func() {
 		defer close(r.loopDone)
 		// The event loop spends its life blocked in epoll_wait, a system
@@ -207,23 +234,22 @@ func (r *Reactor) Deregister(fd, id int) error {
 }
 
 // Close stops the event loop, waits for its thread to end, and closes the
-// epoll instance and the eventfd. Tasks still waiting on the reactor are
-// woken; their futures then fail with ErrReactorClosed. Calling Close again
-// returns the first call's result.
+// epoll instance and the eventfd. Tasks still waiting on the reactor, for a
+// socket or a timer, are woken; their futures then fail with
+// ErrReactorClosed. Calling Close again returns the first call's result.
 //
-// The event loop sleeps in epoll_wait and only an event ends that, so Close
-// makes one: it writes to the eventfd, which epoll watches under closeID.
+// The event loop sleeps in epoll_wait and only an event (or the timeout of
+// a timer) ends that, so Close makes one: it sets closing, then writes to
+// the eventfd, which epoll watches under wakeID. The order matters: the
+// loop reads closing after it sees the eventfd, and must find it set.
 // (Closing the epoll fd would not do: a thread already inside epoll_wait
 // keeps waiting on the instance, closed or not.)
 //
 //workbook:exercise s04-reactor-close
 func (r *Reactor) Close() error {
 	r.closeOnce.Do(func() {
-		var one [8]byte
-		binary.NativeEndian.PutUint64(one[:], 1)
-		// EAGAIN means the eventfd's counter is full: it is readable
-		// already, and the loop will see it just the same.
-		if _, err := unix.Write(r.wakeFD, one[:]); err != nil && !errors.Is(err, unix.EAGAIN) {
+		r.closing.Store(true)
+		if err := r.wakeLoop(); err != nil {
 			r.closeErr = fmt.Errorf("reactor: wake the event loop to stop it: %w", err)
 			return
 		}
@@ -244,35 +270,171 @@ func closeFD(what string, fd int) error {
 	return nil
 }
 
-// eventLoop is the reactor's thread: wait for events, wake their tasks,
-// repeat, until the eventfd says stop.
+// wakeLoop ends the event loop's current wait (or the next one, if it is
+// not waiting yet) by making the eventfd readable: it adds 1 to the
+// eventfd's counter. EAGAIN means the counter is full: it is readable
+// already, and the loop will see it just the same.
 //
-// epoll_wait is never restarted after a signal, and the Go runtime itself
-// signals its threads, so EINTR only means "woken for nothing": wait again.
-// Any other error means the epoll instance is unusable; the loop stops, as
-// after Close, so that every waiting task fails instead of sleeping for ever.
+// fdLife is held for reading, as in Register: once Close has closed the
+// eventfd, its number may belong to another file, and a timer added at that
+// moment must not write into it.
+//
+//workbook:exercise s04-reactor-close
+func (r *Reactor) wakeLoop() error {
+	r.fdLife.RLock()
+	defer r.fdLife.RUnlock()
+	if r.closed {
+		return ErrReactorClosed
+	}
+	var one [8]byte
+	binary.NativeEndian.PutUint64(one[:], 1)
+	if _, err := unix.Write(r.wakeFD, one[:]); err != nil && !errors.Is(err, unix.EAGAIN) {
+		return fmt.Errorf("eventfd: write: %w", err)
+	}
+	return nil
+}
+
+// drainWakeups reads the eventfd's counter back to zero, so that the eventfd
+// stops being readable. It is level-triggered: left unread after a wake-up
+// for a timer, it would end every later epoll_wait at once, and the loop
+// would spin on a CPU instead of sleeping. One read takes the whole count,
+// however many timers asked for a wake-up.
+func (r *Reactor) drainWakeups() error {
+	var count [8]byte
+	_, err := unix.Read(r.wakeFD, count[:])
+	if err != nil && !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR) {
+		return fmt.Errorf("eventfd: read: %w", err)
+	}
+	return nil
+}
+
+// eventLoop is the reactor's thread: fire the timers that have expired,
+// wait for events no longer than until the nearest deadline left, wake the
+// events' tasks, repeat, until the eventfd says stop.
+//
+// The wait's timeout comes from the nearest deadline because that is the
+// one moment, other than an event, when the loop has work to do: waiting
+// less would wake it for nothing, waiting longer would fire the timer late.
+// With no timer left it waits without a timeout. A timer added later with
+// an earlier deadline wakes the loop through the eventfd (AddTimer), and
+// the loop then computes the timeout afresh.
+//
+// Timers fire here, on the reactor's thread, as socket events do: this
+// thread is the one that knows the time has come, and a Wake is cheap (it
+// queues the task and unparks its executor), so the task runs on its own
+// executor, as after a socket event. Wakers are called after the timers'
+// lock is released, for the reason wake gives.
+//
+// Any error from the wait means the epoll instance is unusable; the loop
+// stops, as after Close, so that every waiting task fails instead of
+// sleeping for ever.
 //
 //workbook:exercise s04-reactor-close
 func (r *Reactor) eventLoop() {
-	events := make([]unix.EpollEvent, maxEvents)
+	var ready []int
+	var fired []Waker
 	for {
-		n, err := unix.EpollWait(r.epfd, events, -1)
-		if errors.Is(err, unix.EINTR) {
-			continue
+		var timeout time.Duration
+		fired, timeout = r.timers.next(time.Now(), fired[:0])
+		for _, w := range fired {
+			w.Wake()
 		}
+		var err error
+		ready, err = r.wait(ready[:0], timeout)
 		if err != nil {
-			r.stop(fmt.Errorf("%w: epoll: wait: %w", ErrReactorClosed, err))
+			r.stop(fmt.Errorf("%w: %w", ErrReactorClosed, err))
 			return
 		}
-		for _, event := range events[:n] {
-			if id := eventID(event); id != closeID {
+		for _, id := range ready {
+			if id != wakeID {
 				r.wake(id)
 				continue
 			}
-			r.stop(ErrReactorClosed)
-			return
+			if r.closing.Load() {
+				r.stop(ErrReactorClosed)
+				return
+			}
+			if err := r.drainWakeups(); err != nil {
+				r.stop(fmt.Errorf("%w: %w", ErrReactorClosed, err))
+				return
+			}
 		}
 	}
+}
+
+// wait blocks until a watched fd has an event or timeout has passed (a
+// negative timeout: until an event), and appends the registration ids of
+// the fds with events to ready.
+//
+// This and epollTimeout are the only parts of the event loop that know
+// about epoll. A kqueue version would fill ready from kevent(2) and pass the
+// timeout as a timespec; the loop around it, and the timers, stay as they
+// are.
+//
+// epoll_wait is never restarted after a signal, and the Go runtime itself
+// signals its threads, so EINTR only means "woken for nothing": return no
+// ids, and the loop looks at its timers and waits again.
+func (r *Reactor) wait(ready []int, timeout time.Duration) ([]int, error) {
+	n, err := unix.EpollWait(r.epfd, r.events, epollTimeout(timeout))
+	if errors.Is(err, unix.EINTR) {
+		return ready, nil
+	}
+	if err != nil {
+		return ready, fmt.Errorf("epoll: wait: %w", err)
+	}
+	for _, event := range r.events[:n] {
+		ready = append(ready, eventID(event))
+	}
+	return ready, nil
+}
+
+// epollTimeout turns a wait's timeout into epoll_wait's milliseconds: -1
+// (no timeout) for a negative one, and otherwise rounded up. Rounded down,
+// a deadline 0.4 ms away would become 0, a wait that returns at once, and
+// the loop would spin until the deadline; rounded up, a timer fires at most
+// a millisecond late.
+func epollTimeout(timeout time.Duration) int {
+	if timeout < 0 {
+		return -1
+	}
+	ms := (timeout + time.Millisecond - 1) / time.Millisecond
+	return int(min(ms, math.MaxInt32))
+}
+
+// AddTimer asks the reactor to call w once deadline has passed, and returns
+// the timer, which CancelTimer takes back. Any goroutine may call it. A
+// deadline already past fires at the event loop's next turn.
+//
+// If the new deadline is earlier than the one the event loop is waiting
+// for, the loop is woken through the eventfd, so that it waits again with
+// the shorter timeout; otherwise the loop is left alone (see timerQueue.add).
+//
+// It fails with ErrReactorClosed once the event loop has stopped.
+func (r *Reactor) AddTimer(deadline time.Time, w Waker) (*Timer, error) {
+	t, wakeLoop, err := r.timers.add(deadline, w)
+	if err != nil {
+		return nil, err
+	}
+	if wakeLoop {
+		if err := r.wakeLoop(); err != nil {
+			r.timers.cancel(t)
+			return nil, fmt.Errorf("reactor: wake the event loop for a new timer: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// CancelTimer takes t back before it fires, and reports whether it did
+// (false: it has fired already, or was cancelled before). A future that
+// finishes before its timer cancels it, so that finished requests leave no
+// timers behind in the heap.
+func (r *Reactor) CancelTimer(t *Timer) bool {
+	return r.timers.cancel(t)
+}
+
+// PendingTimers is how many timers are waiting to fire.
+func (r *Reactor) PendingTimers() int {
+	return r.timers.len()
 }
 
 // wake calls the waker of registration id, if it has one. An event for an id
@@ -292,8 +454,8 @@ func (r *Reactor) wake(id int) {
 }
 
 // stop records why the event loop ended and wakes every task that waits on
-// the reactor: each is polled once more, and its future, refused by
-// SetWaker, fails.
+// the reactor, for a socket or a timer: each is polled once more, and its
+// future, refused by SetWaker or seeing Stopped, fails.
 func (r *Reactor) stop(why error) {
 	r.mu.Lock()
 	r.stopped = why
@@ -301,6 +463,9 @@ func (r *Reactor) stop(why error) {
 	waiting := r.wakers
 	r.wakers = map[int]Waker{}
 	r.mu.Unlock()
+	for _, w := range r.timers.stop() {
+		w.Wake()
+	}
 	for _, w := range waiting {
 		w.Wake()
 	}

@@ -15,10 +15,16 @@ type Summary struct {
 	Mode      string `json:"mode"`
 	Executors int    `json:"executors"`
 	// Requests is the total over all executors.
-	Requests int   `json:"requests"`
-	OK       int   `json:"ok"`
-	Failed   int   `json:"failed"`
-	WallMS   int64 `json:"wall_ms"`
+	Requests int `json:"requests"`
+	OK       int `json:"ok"`
+	Failed   int `json:"failed"`
+	// Unfinished is the number of requests that neither succeeded nor
+	// failed: not 0 only when Ctrl-C stopped the run.
+	Unfinished int `json:"unfinished"`
+	// Interrupted says Ctrl-C stopped the run: the figures cover what
+	// finished before it.
+	Interrupted bool  `json:"interrupted"`
+	WallMS      int64 `json:"wall_ms"`
 	// CPUMS is user plus system CPU time of the process during the run.
 	CPUMS      int64 `json:"cpu_ms"`
 	MaxDelayMS int64 `json:"max_delay_ms"`
@@ -42,6 +48,7 @@ func newSummary(mode string, p Plan, r *Results, f Figures, serverInProcess bool
 		Requests:        p.Total(),
 		OK:              r.OK(),
 		Failed:          r.Failed(),
+		Unfinished:      p.Total() - r.OK() - r.Failed(),
 		WallMS:          f.Wall.Milliseconds(),
 		CPUMS:           f.CPU.Milliseconds(),
 		MaxDelayMS:      p.MaxDelay().Milliseconds(),
@@ -61,8 +68,12 @@ func (s Summary) Print(w io.Writer, asJSON bool) error {
 	if asJSON {
 		return json.NewEncoder(w).Encode(s)
 	}
-	line := fmt.Sprintf("%s: %d requests (%d executors × %d), %d ok, %d failed in %s wall (longest delay %s), CPU %s, peak RSS %.1f MB, peak OS threads %d",
-		s.Mode, s.Requests, s.Executors, s.Requests/max(s.Executors, 1), s.OK, s.Failed,
+	outcome := fmt.Sprintf("%d ok, %d failed", s.OK, s.Failed)
+	if s.Interrupted {
+		outcome = fmt.Sprintf("INTERRUPTED (Ctrl-C): %d ok, %d failed, %d unfinished", s.OK, s.Failed, s.Unfinished)
+	}
+	line := fmt.Sprintf("%s: %d requests (%d executors × %d), %s in %s wall (longest delay %s), CPU %s, peak RSS %.1f MB, peak OS threads %d",
+		s.Mode, s.Requests, s.Executors, s.Requests/max(s.Executors, 1), outcome,
 		ms(s.WallMS), ms(s.MaxDelayMS), ms(s.CPUMS), float64(s.PeakRSSKB)/1024, s.OSThreads)
 	if s.ServerInProcess {
 		line += " (delay server included)"

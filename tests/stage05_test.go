@@ -122,7 +122,7 @@ func TestStage05ClosedPortCountsFailuresAndExitsWithOne(t *testing.T) {
 
 func TestStage05RejectsBadFlagsInOneLine(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"-mode", "fibers"}, {"-executors", "0"}, {"-requests", "0"}, {"-delay", "-1s"}, {"extra"}} {
+	for _, args := range [][]string{{"-mode", "fibers"}, {"-executors", "0"}, {"-requests", "0"}, {"-delay", "-1s"}, {"-timeout", "0s"}, {"-timeout", "-1s"}, {"extra"}} {
 		res := runStage(t, stage05, run{Args: args})
 
 		assert.Equal(t, 2, res.ExitCode, "%v is a mistake in the flags: exit status 2\n%s", args, res)
@@ -149,4 +149,31 @@ func TestStage05RunsOnEmbeddedServer(t *testing.T) {
 	s := stage05Summary(t, res)
 	assert.EqualValues(t, 4, s["ok"])
 	assert.Equal(t, true, s["server_in_process"], "the summary must say the server's costs are included")
+}
+
+func TestStage05TimesOutOnlyTheRequestsPastTheTimeoutAndGoesOn(t *testing.T) {
+	for _, mode := range []string{"runtime", "threads", "goroutines"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := startDelayServer(t)
+
+			// Request i waits i seconds: with -timeout 1500ms, requests 0
+			// and 1 of each executor answer in time and request 2 does not.
+			res := runStage(t, stage05, run{Args: []string{"-addr", srv.Addr(), "-mode", mode,
+				"-executors", "2", "-requests", "3", "-timeout", "1500ms", "-json"}})
+
+			assert.Equal(t, 1, res.ExitCode, "timed-out requests are failures: exit status 1\n%s", res)
+			assert.Less(t, res.Wall, 10*time.Second, "a request past the timeout must not keep the run waiting for its answer\n%s", res)
+			s := stage05Summary(t, res)
+			assert.EqualValues(t, 4, s["ok"], "the other requests succeed\n%s", res)
+			assert.EqualValues(t, 2, s["failed"], "%s", res)
+			for e := range 2 {
+				line := fmt.Sprintf("executor %d, request 2: FAILED: ", e)
+				assert.Contains(t, res.Stdout, line, "one line per timed-out request\n%s", res)
+				if mode != "threads" { // the threads mode's blocking sockets say "timed out (socket timeout)"
+					assert.Regexp(t, regexp.MustCompile(regexp.QuoteMeta(line+"GET /2000/HelloWorld2 from "+srv.Addr()+": ")+`.*timeout after 1\.5s: no complete answer in time\n`), res.Stdout, "%s", res)
+				}
+			}
+		})
+	}
 }

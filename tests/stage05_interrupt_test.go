@@ -1,0 +1,129 @@
+// End-to-end tests of Ctrl-C in stage 05: the built program, in each mode,
+// against the in-process delay server with long delays, interrupted once
+// every request has reached the server. The program must stop within a
+// second, print the summary of what finished, exit with status 130, and
+// leave the server with no connection open.
+
+package tests
+
+import (
+	"bytes"
+	"errors"
+	"os/exec"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+)
+
+// interruptBound is the test's bound on the time from SIGINT to exit. The
+// goal is well under a second (the measured figure is logged); the bound
+// is generous so that a loaded machine does not fail the test.
+const interruptBound = 5 * time.Second
+
+func TestStage05CtrlCStopsTheRunPrintsTheSummaryAndExitsWith130(t *testing.T) {
+	cases := []struct {
+		name, mode string
+		// group sends SIGINT to the whole process group, as Ctrl-C in a
+		// terminal does: the threads mode's child gets it too. Otherwise
+		// only the program itself gets it (kill -INT), and must pass it on.
+		group bool
+	}{
+		{"runtime", "runtime", true},
+		{"goroutines", "goroutines", true},
+		{"threads, the whole group", "threads", true},
+		{"threads, the parent alone", "threads", false},
+	}
+	// Not parallel: the check that the server closed every connection
+	// counts this process's open file descriptors.
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, log := startDelayServer(t)
+			fdsBefore, err := leakcheck.OpenFDs()
+			require.NoError(t, err)
+			const total = 6
+			cmd := exec.Command(stageBinary(t, stage05), "-addr", srv.Addr(), "-mode", c.mode,
+				"-executors", "2", "-requests", "3", "-delay", "50s", "-json")
+			cmd.Env = stageEnv(t, nil)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			var stdout, stderr lockedBuffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			require.NoError(t, cmd.Start())
+			var waitErr error
+			exited := make(chan struct{})
+			go func() {
+				waitErr = cmd.Wait()
+				close(exited)
+			}()
+			t.Cleanup(func() {
+				select {
+				case <-exited:
+				default: // the test failed before the program exited
+					_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					<-exited
+				}
+			})
+
+			require.Eventually(t, func() bool { return len(log.Arrivals()) == total }, runTimeout, 5*time.Millisecond,
+				"all %d requests must reach the server before the interrupt; %d did\nstderr: %s", total, len(log.Arrivals()), stderr.String())
+			pid := cmd.Process.Pid
+			if c.group {
+				pid = -pid
+			}
+			signalled := time.Now()
+			require.NoError(t, syscall.Kill(pid, syscall.SIGINT))
+			select {
+			case <-exited:
+			case <-time.After(interruptBound):
+				t.Fatalf("still running %s after SIGINT\nstdout: %s\nstderr: %s", interruptBound, stdout.String(), stderr.String())
+			}
+			took := time.Since(signalled)
+			t.Logf("%s: exit %v after SIGINT", c.name, took.Round(time.Millisecond))
+
+			res := result{Stdout: stdout.String(), Stderr: stderr.String(), ExitCode: cmd.ProcessState.ExitCode(), Wall: took}
+			var exitErr *exec.ExitError
+			require.True(t, waitErr == nil || errors.As(waitErr, &exitErr), "%v", waitErr)
+			assert.Equal(t, 130, res.ExitCode, "Ctrl-C must end the program with status 130\n%s", res)
+			assert.Less(t, took, interruptBound)
+			assert.NotRegexp(t, stackTrace, res.Stderr, "no stack trace\n%s", res)
+			s := stage05Summary(t, res)
+			assert.Equal(t, true, s["interrupted"], "the summary must say the run was interrupted\n%s", res)
+			assert.EqualValues(t, total, s["unfinished"], "every request was still waiting\n%s", res)
+			assert.EqualValues(t, 0, s["ok"])
+			assert.EqualValues(t, 0, s["failed"], "an interrupted request is unfinished, not failed\n%s", res)
+			// The server holds one socket per connection; it closes each
+			// when it sees the client's end closed.
+			require.Eventually(t, func() bool {
+				now, err := leakcheck.OpenFDs()
+				return err == nil && now <= fdsBefore
+			}, runTimeout, 5*time.Millisecond, "the server must see every connection closed: %d fds open before the run, now %s",
+				fdsBefore, leakcheck.DescribeFDs())
+		})
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that the test may read while the program's
+// output is still being copied into it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String is what was written so far.
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
