@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // async_main.go is async_main, every executor's first task: it spawns one
 // request task per request of the plan and is done; the requests then run
 // side by side on that executor.

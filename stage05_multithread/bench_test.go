@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // bench_test.go holds the micro benchmarks of the runtime, each beside what
 // Go itself offers for the same job, so that every figure comes with its
 // yardstick (issue 5, PERFORMANCE.md):

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the executor: it keeps the tasks, polls those that were
 // woken, and sleeps (parks) when none was, until a Waker unparks it; Spawn
 // lets a task start others. In stage 05 several executors run at once, each

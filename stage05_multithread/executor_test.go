@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the Executor. The tasks are test doubles that hand out their
 // wakers or wake themselves, so these tests depend neither on the reactor
 // nor on sockets.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // A helper for the executor tests: waiting for a task's first poll with a
 // deadline, so that an executor that never polls fails its test at once
 // instead of hanging it until go test's timeout.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file defines what a future is: a value you can ask "are you done yet?"
 // without ever being made to wait for the answer. Since stage 03, every
 // poll hands the future a Waker, its way to say "poll me again" later.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the Poll answers: each constructor must build the answer its
 // name promises.
 

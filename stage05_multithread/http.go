@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the HTTP GET future: one request over a raw non-blocking TCP
 // socket, pushed forward a little further on every poll and never waiting.
 // The future registers its socket with the reactor under an id, and leaves
@@ -41,7 +43,7 @@ var errPolledAfterDone = errors.New("future polled again after it finished or wa
 type Registrar interface {
 	NextID() int
 	Stopped() bool
-	Register(fd, id int) error
+	Register(fd, id int, interest Interest) error
 	SetWaker(id int, w Waker) error
 	Deregister(fd, id int) error
 }
@@ -220,12 +222,16 @@ func (f *HTTPGetFuture) pending(w Waker) Poll[string] {
 // so connected can be true straight away.
 //
 // The socket is registered after connect, not before: a fresh socket that
-// has not started connecting counts as hung up, and epoll would report that
-// at once as an event that means nothing. The waker is set before the
-// socket is registered: the reactor's thread may see an event the moment
-// the socket is on epoll's list, and needs a waker to call by then.
+// has not started connecting counts as hung up, and epoll (Linux) would
+// report that at once as an event that means nothing. The waker is set
+// before the socket is registered: the reactor's thread may see an event
+// the moment the socket is on the poller's list, and needs a waker to call
+// by then.
 func (f *HTTPGetFuture) startConnect(w Waker) (connected bool, err error) {
-	fd, err := unix.Socket(f.target.Domain(), unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
+	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
+	// flags, and every later step is a plain system call on fd.
+	fd, err := newSocket(f.target.Domain())
 	if err != nil {
 		return false, fmt.Errorf("create socket: %w", err)
 	}
@@ -249,7 +255,9 @@ func (f *HTTPGetFuture) startConnect(w Waker) (connected bool, err error) {
 	// From here on closeSocket deregisters, which also forgets the waker,
 	// even if Register itself fails.
 	f.registered = true
-	if err := f.reactor.Register(fd, f.id); err != nil {
+	// Readable|Writable: the future waits for the handshake (writable), then
+	// for the answer (readable), and stays registered for both throughout.
+	if err := f.reactor.Register(fd, f.id, Readable|Writable); err != nil {
 		return false, err
 	}
 	return connected, nil

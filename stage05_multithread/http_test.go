@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the HTTP GET future: against the real delay server for the
 // ordinary cases, and against a scripted server for answers that arrive in
 // pieces, are chunked, or are cut short. Most tests give the future a fake
@@ -327,6 +329,19 @@ func TestHTTPGetSetsWakerBeforeRegisteringSocket(t *testing.T) {
 	assert.Equal(t, []string{"set waker 1", fmt.Sprintf("register fd %d as 1", f.fd)}, reactor.calls[:2],
 		"the waker must be with the reactor before the socket is registered: an event can come the moment it is")
 	assert.Equal(t, map[int]int{1: f.fd}, reactor.watched, "the socket must be registered under the id from NextID")
+	pollToEnd(t, f)
+}
+
+func TestHTTPGetRegistersItsSocketForReadingAndWriting(t *testing.T) {
+	srv := startDelayServer(t)
+	reactor := &fakeReactor{}
+	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	f := client.Get("/200/x")
+
+	require.False(t, f.Poll(testWaker(1)).Ready, "the server waits 200ms, so the first poll must be pending")
+
+	assert.Equal(t, Readable|Writable, reactor.interests[1],
+		"the future waits for the handshake (Writable) and then for the answer (Readable), so its socket is registered for both")
 	pollToEnd(t, f)
 }
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // interrupt.go is what Ctrl-C does. main turns SIGINT into the end of a
 // context (signal.NotifyContext); each mode stops its requests when that
 // context ends, in its own way, closing every socket; what finished is

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for Ctrl-C. A SIGINT ends the run's context (signal.NotifyContext
 // in main); these tests end that context themselves, which is exactly what
 // the signal handler does, and check what follows: every mode stops, every

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // limits.go checks, before anything starts, that the run asked for makes
 // sense and fits in what the system allows, so that a run that cannot work
 // ends with one line saying why and what to change, not with a crash midway.

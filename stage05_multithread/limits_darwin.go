@@ -1,3 +1,5 @@
+//go:build darwin
+
 // limits_darwin.go reads the limits on threads that macOS imposes, through
 // sysctl (the names and what they mean are in limits_sysctl.go).
 

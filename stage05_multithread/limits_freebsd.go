@@ -1,3 +1,5 @@
+//go:build freebsd
+
 // limits_freebsd.go reads the limits on threads that FreeBSD imposes,
 // through sysctl (the names and what they mean are in limits_sysctl.go).
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 // limits_linux.go reads the limits on threads that Linux imposes: the user's
 // RLIMIT_NPROC (which on Linux counts threads, not only processes), the
 // kernel's threads-max and pid_max, and the pids.max of the cgroup this

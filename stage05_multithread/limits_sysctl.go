@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // limits_sysctl.go describes the limits on threads that macOS and FreeBSD
 // publish as sysctls, and turns readings of them into ThreadLimits.
 // limits_darwin.go and limits_freebsd.go read them with unix.SysctlUint32;

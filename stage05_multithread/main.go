@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // main.go is the program: it reads the flags, checks them against what the
 // system allows, runs one mode, and prints the summary last.
 //

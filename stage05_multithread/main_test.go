@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // main_test.go holds what every test file of this package shares: TestMain
 // (which also plays the threads mode's child process, and checks that the
 // tests leave no goroutine and no file descriptor behind) and test helpers.

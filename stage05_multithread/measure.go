@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // measure.go takes the figures the modes are compared on: wall time, CPU
 // time, peak memory and the peak number of OS threads of the process.
 //

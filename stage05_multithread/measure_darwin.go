@@ -1,3 +1,5 @@
+//go:build darwin
+
 // measure_darwin.go is how measure.go counts threads on macOS, where there is
 // no /proc and the kernel's thread count of a process (proc_pidinfo, or the
 // Mach task_threads call) is reachable only through cgo.

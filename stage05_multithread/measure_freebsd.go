@@ -1,3 +1,5 @@
+//go:build freebsd
+
 // measure_freebsd.go is how measure.go counts threads on FreeBSD, which has
 // no /proc by default: the sysctl kern.proc.pid.PID returns the process's
 // struct kinfo_proc, whose ki_numthreads is the kernel's count of its

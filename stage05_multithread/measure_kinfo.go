@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // measure_kinfo.go reads the thread count out of FreeBSD's struct kinfo_proc
 // (sys/sys/user.h), the answer of the sysctl kern.proc.pid.PID that
 // measure_freebsd.go asks. It is plain byte parsing, built on every system so

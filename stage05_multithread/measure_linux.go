@@ -1,3 +1,5 @@
+//go:build linux
+
 // measure_linux.go is how measure.go counts threads on Linux: the kernel
 // writes each process's thread count in the "Threads:" line of
 // /proc/PID/status, so the count is exact at the moment of each look and

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // mode_goroutines.go is the comparison a Go programmer would write first: one
 // goroutine per request and the net package. Go's own runtime then does what
 // this workbook builds by hand: the netpoller parks each goroutine on epoll

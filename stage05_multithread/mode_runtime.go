@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // mode_runtime.go is the runtime mode: the runtime built in stages 01 to 04,
 // now with one executor per OS thread. All executors share one reactor, on
 // its own thread; each runs async_main, which spawns its share of the

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the runtime mode: executors on OS threads sharing one reactor,
 // against an in-process delay server.
 
@@ -7,14 +9,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
-	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 )
@@ -67,7 +67,7 @@ func TestRuntimeModeLeavesNoThreadGoroutineOrFD(t *testing.T) {
 	require.NoError(t, runRuntime(context.Background(), tgt, Plan{Executors: 1, Requests: 1, FixedDelay: true}, NewResults(nil, true)))
 	goroutines := goleak.IgnoreCurrent()
 	// When the test ends, the open fds must be back to this count: sockets,
-	// epoll and eventfd all closed.
+	// the poller's fds all closed.
 	leakcheck.CheckFDs(t)
 
 	r := NewResults(nil, true)
@@ -75,45 +75,6 @@ func TestRuntimeModeLeavesNoThreadGoroutineOrFD(t *testing.T) {
 	require.NoError(t, runRuntime(context.Background(), closedPortTarget(t), Plan{Executors: 2, Requests: 2, FixedDelay: true}, r))
 
 	goleak.VerifyNone(t, goroutines)
-}
-
-func TestStartExecutorsRunsEachOnItsOwnLockedThread(t *testing.T) {
-	const n = 4
-	var mu sync.Mutex
-	tids := map[int]int{}
-	allStarted := make(chan struct{})
-	var started sync.WaitGroup
-	started.Add(n)
-	go func() {
-		started.Wait()
-		close(allStarted)
-	}()
-
-	err := startExecutors(n, func(index int) error {
-		tid := unix.Gettid()
-		started.Done()
-		// Hold every executor until all have started, so none can hand
-		// its thread on to the next.
-		<-allStarted
-		for range 100 {
-			if unix.Gettid() != tid {
-				return fmt.Errorf("executor %d moved from thread %d to %d: it must be locked to its OS thread", index, tid, unix.Gettid())
-			}
-			time.Sleep(0) // a chance to be moved, were it not locked
-		}
-		mu.Lock()
-		tids[index] = tid
-		mu.Unlock()
-		return nil
-	})
-
-	require.NoError(t, err)
-	require.Len(t, tids, n, "run must be called once per executor index")
-	distinct := map[int]bool{}
-	for _, tid := range tids {
-		distinct[tid] = true
-	}
-	assert.Len(t, distinct, n, "every executor must have an OS thread of its own; thread ids were %v", tids)
 }
 
 func TestStartExecutorsReturnsEveryExecutorsError(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // mode_threads.go is the blocking version the book suggests trying: one OS
 // thread per request, each blocked in read(2) on a blocking socket while its
 // response is delayed. It shows what the runtime of this workbook saves: here

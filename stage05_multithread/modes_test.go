@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 package main
 
 import (
@@ -79,7 +81,7 @@ func TestModesLeaveNoFileDescriptorOpen(t *testing.T) {
 	for name, mode := range inProcessModes {
 		t.Run(name, func(t *testing.T) {
 			// Start a server first, so that lazily created runtime files
-			// (the netpoller's epoll) exist before the count is taken.
+			// (the netpoller's epoll or kqueue) exist before the count is taken.
 			warm, _ := startServer(t)
 			require.NoError(t, mode(warm, Plan{Executors: 1, Requests: 1, FixedDelay: true}, NewResults(nil, true)))
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the parker: how an executor goes to sleep when it has nothing
 // to do, and how a waker on another thread gets it going again.
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // plan.go describes the workload every mode runs, so that the three modes
 // (runtime, threads, goroutines) are compared on exactly the same requests.
 

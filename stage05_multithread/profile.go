@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // profile.go is the -cpuprofile and -memprofile flags: they let a learner see
 // where the time and the allocations of a run go, with `go tool pprof`. They
 // are left out of -h on purpose (they are not part of the comparison) and

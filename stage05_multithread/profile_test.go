@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the hidden -cpuprofile and -memprofile flags.
 
 package main

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the Reactor. They use pipes instead of sockets (the reactor does
 // not care what an fd is) and wakers made by hand, so they depend neither on
 // the HTTP future nor on the executor.
@@ -6,9 +8,8 @@ package main
 
 import (
 	"os"
-	"strconv"
-	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,11 +19,39 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// writeByte makes the pipe's read end readable: an epoll event.
+// writeByte makes the other end of a pipe or socket pair readable: an event
+// for the poller.
 func writeByte(t *testing.T, w int) {
 	t.Helper()
 	_, err := unix.Write(w, []byte{1})
 	require.NoError(t, err)
+}
+
+// newSocketPair returns two connected, non-blocking Unix stream sockets,
+// closed when the test ends. Unlike a pipe, each end is both readable and
+// writable, as a TCP socket is, so a test can tell the two interests apart
+// on one fd.
+func newSocketPair(t *testing.T) (a, b int) {
+	t.Helper()
+	// socketpair, then the flags: macOS has no SOCK_NONBLOCK or
+	// SOCK_CLOEXEC. The fork lock keeps child processes from inheriting
+	// the fds in between (see newPipe).
+	syscall.ForkLock.RLock()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err == nil {
+		unix.CloseOnExec(fds[0])
+		unix.CloseOnExec(fds[1])
+	}
+	syscall.ForkLock.RUnlock()
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = unix.Close(fds[0])
+		_ = unix.Close(fds[1])
+	})
+	for _, fd := range fds {
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
+	return fds[0], fds[1]
 }
 
 // requireStillRunning fails the test if the reactor's event loop has
@@ -56,26 +85,91 @@ func TestNextIDNeverRepeatsAcrossGoroutines(t *testing.T) {
 }
 
 func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
-	r := newTestReactor(t)
+	r := newIdleReactor(t)
+	rd, wr := newPipe(t)
+	_, wr2 := newPipe(t)
+	var closing [2]int
+	require.NoError(t, unix.Pipe(closing[:]))
+	t.Cleanup(func() { _ = unix.Close(closing[0]) })
+	idRead, idWrite, idHangUp := r.NextID(), r.NextID(), r.NextID()
+
+	require.NoError(t, r.Register(rd, idRead, Readable|Writable))
+	require.NoError(t, r.Register(wr2, idWrite, Readable|Writable))
+	require.NoError(t, r.Register(closing[0], idHangUp, Readable|Writable))
+
+	assert.Equal(t, []int{idWrite}, rawWait(t, r.poller, 0),
+		"only the pipe's write end is ready at once: it is writable (EPOLLOUT, EVFILT_WRITE); the empty read ends are not")
+	writeByte(t, wr)
+	require.NoError(t, unix.Close(closing[1]))
+	assert.ElementsMatch(t, []int{idRead, idHangUp}, rawWait(t, r.poller, 5*time.Second),
+		"a byte to read (EPOLLIN, EVFILT_READ) and the writer hanging up (EPOLLRDHUP, EV_EOF) must both be reported")
+	assert.Empty(t, rawWait(t, r.poller, 0),
+		"edge-triggered (EPOLLET, EV_CLEAR): a change is reported once, not again on every wait while the byte is still unread")
+}
+
+func TestRegisterForReadableOnlyIgnoresRoomToWrite(t *testing.T) {
+	r := newIdleReactor(t)
+	a, b := newSocketPair(t)
+	id := r.NextID()
+
+	require.NoError(t, r.Register(a, id, Readable))
+	assert.Empty(t, rawWait(t, r.poller, 0),
+		"a socket registered as Readable must not be reported for having room to write (no EPOLLOUT, no EVFILT_WRITE)")
+
+	writeByte(t, b)
+	assert.Equal(t, []int{id}, rawWait(t, r.poller, 5*time.Second),
+		"a socket registered as Readable must be reported when a byte arrives")
+}
+
+func TestRegisterForWritableOnlyIgnoresBytesToRead(t *testing.T) {
+	r := newIdleReactor(t)
+	a, b := newSocketPair(t)
+	id := r.NextID()
+
+	require.NoError(t, r.Register(a, id, Writable))
+	assert.Equal(t, []int{id}, rawWait(t, r.poller, 0),
+		"a socket registered as Writable must be reported for its room to write")
+
+	writeByte(t, b)
+	assert.Empty(t, rawWait(t, r.poller, 0),
+		"a socket registered as Writable only must not be reported when a byte arrives (no EPOLLIN, no EVFILT_READ)")
+}
+
+func TestRegisterRefusesAnEmptyInterest(t *testing.T) {
+	r := newIdleReactor(t)
 	rd, _ := newPipe(t)
 
-	require.NoError(t, r.Register(rd, r.NextID()))
+	err := r.Register(rd, r.NextID(), 0)
 
-	watched := epollWatchList(t, r.epfd)
-	require.Contains(t, watched, rd, "after Register the fd must be on the epoll instance's watch list (EPOLL_CTL_ADD)")
-	want := uint32(unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET)
-	assert.Equal(t, want, watched[rd].mask&want, "the fd must be watched for socketInterest; the kernel shows mask %#x", watched[rd].mask)
+	require.Error(t, err, "a registration that asks for nothing would never wake its task: refuse it")
+	assert.Contains(t, err.Error(), "neither Readable nor Writable")
+	assert.NoError(t, r.Register(rd, r.NextID(), Readable), "the refused registration must not have put the fd on the poller")
+}
+
+func TestDeregisterRemovesWhatEachInterestAdded(t *testing.T) {
+	r := newIdleReactor(t)
+	for _, interest := range []Interest{Readable, Writable, Readable | Writable} {
+		a, b := newSocketPair(t)
+		id := r.NextID()
+		require.NoError(t, r.Register(a, id, interest))
+
+		require.NoError(t, r.Deregister(a, id), "Deregister must remove what Register added for interest %#x, no more, no less", uint8(interest))
+
+		writeByte(t, b)
+		assert.Empty(t, rawWait(t, r.poller, 0), "after Deregister the socket must produce no events (interest %#x)", uint8(interest))
+	}
 }
 
 func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
-	r := newTestReactor(t)
-	rd, _ := newPipe(t)
-	id := 1<<40 + 5 // an id no fd could be, using both halves of the data
+	r := newIdleReactor(t)
+	rd, wr := newPipe(t)
+	id := 1<<40 + 5 // an id no fd could be, using both halves of epoll's data
 
-	require.NoError(t, r.Register(rd, id))
+	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	writeByte(t, wr)
 
-	assert.Equal(t, uint64(id), epollWatchList(t, r.epfd)[rd].data,
-		"the event data must be the registration id (fd numbers are reused; ids are not): see setEventID")
+	assert.Equal(t, []int{id}, rawWait(t, r.poller, 5*time.Second),
+		"the event must come back with the registration id, not the fd (fd numbers are reused; ids are not): see add in the poller")
 }
 
 func TestEventWakesWakerOfItsID(t *testing.T) {
@@ -84,7 +178,7 @@ func TestEventWakesWakerOfItsID(t *testing.T) {
 	id := r.NextID()
 	w := testWaker(11)
 	require.NoError(t, r.SetWaker(id, w))
-	require.NoError(t, r.Register(rd, id))
+	require.NoError(t, r.Register(rd, id, Readable|Writable))
 
 	writeByte(t, wr)
 
@@ -99,7 +193,7 @@ func TestLatestWakerWins(t *testing.T) {
 	earlier, later := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id, earlier))
 	require.NoError(t, r.SetWaker(id, later))
-	require.NoError(t, r.Register(rd, id))
+	require.NoError(t, r.Register(rd, id, Readable|Writable))
 
 	writeByte(t, wr)
 
@@ -112,7 +206,7 @@ func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
 	r := newTestReactor(t)
 	rd, wr := newPipe(t)
 	id := r.NextID()
-	require.NoError(t, r.Register(rd, id))
+	require.NoError(t, r.Register(rd, id, Readable|Writable))
 	writeByte(t, wr) // an event nobody waits for
 
 	w := testWaker(1)
@@ -131,8 +225,8 @@ func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 	w1, w2 := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id1, w1))
 	require.NoError(t, r.SetWaker(id2, w2))
-	require.NoError(t, r.Register(rd1, id1))
-	require.NoError(t, r.Register(rd2, id2))
+	require.NoError(t, r.Register(rd1, id1, Readable|Writable))
+	require.NoError(t, r.Register(rd2, id2, Readable|Writable))
 
 	writeByte(t, wr2)
 
@@ -142,15 +236,16 @@ func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 }
 
 func TestDeregisterRemovesFDAndWaker(t *testing.T) {
-	r := newTestReactor(t)
-	rd, _ := newPipe(t)
+	r := newIdleReactor(t)
+	rd, wr := newPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
-	require.NoError(t, r.Register(rd, id))
+	require.NoError(t, r.Register(rd, id, Readable|Writable))
 
 	require.NoError(t, r.Deregister(rd, id))
 
-	assert.NotContains(t, epollWatchList(t, r.epfd), rd, "after Deregister the fd must be off epoll's watch list (EPOLL_CTL_DEL)")
+	writeByte(t, wr)
+	assert.Empty(t, rawWait(t, r.poller, 0), "after Deregister the fd must be off the poller's watch list and produce no events")
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	assert.NotContains(t, r.wakers, id, "Deregister must forget the id's waker, or the map grows with every request")
@@ -159,9 +254,9 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 func TestRegisterTwiceReportsError(t *testing.T) {
 	r := newTestReactor(t)
 	rd, _ := newPipe(t)
-	require.NoError(t, r.Register(rd, r.NextID()))
+	require.NoError(t, r.Register(rd, r.NextID(), Readable|Writable))
 
-	err := r.Register(rd, r.NextID())
+	err := r.Register(rd, r.NextID(), Readable|Writable)
 
 	assert.ErrorIs(t, err, unix.EEXIST, "registering an fd twice is a bug and must be reported, not ignored")
 }
@@ -175,20 +270,12 @@ func TestDeregisterUnknownFDReportsError(t *testing.T) {
 	assert.ErrorIs(t, err, unix.ENOENT, "deregistering an fd that was never registered must be reported")
 }
 
-func TestEventIDRoundTrips(t *testing.T) {
-	for _, id := range []int{0, 1, 1<<31 - 1, 1 << 31, 1<<32 + 7, 1<<62 + 3} {
-		var ev unix.EpollEvent
-		setEventID(&ev, id)
-		assert.Equal(t, id, eventID(ev), "eventID must give back the id setEventID stored")
-	}
-}
-
 func TestCloseStopsEventLoopAndReleasesFDs(t *testing.T) {
 	goroutinesBefore := goleak.IgnoreCurrent()
 	fdsBefore := openFDs(t)
 	r, err := NewReactor()
 	require.NoError(t, err)
-	require.Equal(t, fdsBefore+2, openFDs(t), "a reactor owns two fds: its epoll instance and the eventfd that stops it")
+	require.Equal(t, fdsBefore+pollerFDs, openFDs(t), "a reactor owns %d fds (see pollerFDs)", pollerFDs)
 
 	require.NoError(t, r.Close())
 
@@ -197,7 +284,7 @@ func TestCloseStopsEventLoopAndReleasesFDs(t *testing.T) {
 	default:
 		t.Fatal("Close returned before the event loop did: Close must wait for the reactor's thread")
 	}
-	assert.Equal(t, fdsBefore, openFDs(t), "Close must close the epoll fd and the eventfd")
+	assert.Equal(t, fdsBefore, openFDs(t), "Close must close the poller's fds (epoll and eventfd, or kqueue)")
 	goleak.VerifyNone(t, goroutinesBefore)
 }
 
@@ -221,7 +308,7 @@ func TestCloseWithEventsPendingStillStops(t *testing.T) {
 	rd, wr := newPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
-	require.NoError(t, r.Register(rd, id))
+	require.NoError(t, r.Register(rd, id, Readable|Writable))
 	writeByte(t, wr)
 
 	done := make(chan error, 1)
@@ -231,7 +318,7 @@ func TestCloseWithEventsPendingStillStops(t *testing.T) {
 	case err := <-done:
 		require.NoError(t, err)
 	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not return within 5s: does the event loop stop on the eventfd's event?")
+		t.Fatal("Close did not return within 5s: does the event loop stop on the interrupt's event (wakeID, with closing set)?")
 	}
 }
 
@@ -253,8 +340,8 @@ func TestClosedReactorRefusesWakersAndRegistrations(t *testing.T) {
 	require.NoError(t, r.Close())
 
 	assert.ErrorIs(t, r.SetWaker(r.NextID(), testWaker(1)), ErrReactorClosed, "SetWaker after Close must fail: nothing would ever call the waker")
-	assert.ErrorIs(t, r.Register(rd, r.NextID()), ErrReactorClosed, "Register after Close must fail")
-	assert.NoError(t, r.Deregister(rd, 1), "Deregister after Close has nothing to do and must not touch the closed epoll fd")
+	assert.ErrorIs(t, r.Register(rd, r.NextID(), Readable|Writable), ErrReactorClosed, "Register after Close must fail")
+	assert.NoError(t, r.Deregister(rd, 1), "Deregister after Close has nothing to do and must not touch the closed poller")
 }
 
 func TestCloseTwiceIsHarmless(t *testing.T) {
@@ -265,20 +352,16 @@ func TestCloseTwiceIsHarmless(t *testing.T) {
 	assert.NoError(t, r.Close(), "a second Close must return the first one's result, not close fds again")
 }
 
-// osThreads is the number of OS threads of this process.
+// osThreads is the number of OS threads of this process, counted as the
+// program's own measurements count them (newThreadCounter: /proc on Linux,
+// the sysctl kern.proc.pid on FreeBSD, the Go runtime's threads on macOS).
 func osThreads(t *testing.T) int {
 	t.Helper()
-	status, err := os.ReadFile("/proc/self/status")
-	require.NoError(t, err)
-	for line := range strings.Lines(string(status)) {
-		if value, ok := strings.CutPrefix(line, "Threads:"); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(value))
-			require.NoError(t, err)
-			return n
-		}
-	}
-	t.Fatal("no Threads: line in /proc/self/status")
-	return 0
+	counter := newThreadCounter(os.Getpid())
+	defer counter.close()
+	n, err := counter.count()
+	require.NoError(t, err, "counting this process's OS threads")
+	return n
 }
 
 func TestClosedReactorsLeaveNoThreads(t *testing.T) {
@@ -292,7 +375,7 @@ func TestClosedReactorsLeaveNoThreads(t *testing.T) {
 		id := r.NextID()
 		w := testWaker(1)
 		require.NoError(t, r.SetWaker(id, w))
-		require.NoError(t, r.Register(rd, id))
+		require.NoError(t, r.Register(rd, id, Readable|Writable))
 		writeByte(t, wr)
 		waitWoken(t, w) // the event loop has certainly run on its thread
 		require.NoError(t, r.Close(), "reactor %d", i)

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the ready queue: the list of task ids that have been woken
 // and wait to be polled. Wakers on any thread push; the executor takes.
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // request.go is request(i), the task each executor spawns once per request:
 // await one GET and report the outcome. It is stage 04's request coroutine,
 // reporting to the run's Results instead of printing.

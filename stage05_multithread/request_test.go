@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for request(i) and async_main of the runtime mode. The GET and the
 // executor are test doubles, so these tests depend on neither sockets nor
 // the executor.

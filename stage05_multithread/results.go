@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // results.go is the tally every mode reports into: one call per response,
 // from any goroutine or OS thread, counted and (unless -quiet) printed.
 

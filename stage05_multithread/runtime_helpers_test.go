@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // runtime_helpers_test.go holds the test doubles and helpers of the
 // runtime's tests (waker, reactor, executor, HTTP future, requests); the
 // package's TestMain and shared helpers are in main_test.go.
@@ -5,15 +7,13 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +30,18 @@ func newTestReactor(t *testing.T) *Reactor {
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, r.Close(), "closing the test's reactor") })
 	return r
+}
+
+// newIdleReactor returns a reactor with a poller and an empty map of wakers
+// but no event loop, its poller closed when the test ends. Only the test
+// waits on the poller, with rawWait, so a test of Register does not need
+// the event loop to work.
+func newIdleReactor(t *testing.T) *Reactor {
+	t.Helper()
+	p, err := newPoller()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.close() })
+	return &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
 }
 
 // testWaker is a waker for task id with a fresh queue and parker of its own,
@@ -134,7 +146,8 @@ type fakeReactor struct {
 	registerErr  error
 	setWakerErr  error
 	lastID       int
-	watched      map[int]int // id -> fd
+	watched      map[int]int      // id -> fd
+	interests    map[int]Interest // id -> what Register asked for
 	wakers       map[int]Waker
 	calls        []string
 	setWakerRuns int
@@ -151,15 +164,17 @@ func (r *fakeReactor) NextID() int {
 func (r *fakeReactor) Stopped() bool { return r.setWakerErr != nil }
 
 // Register implements Registrar.
-func (r *fakeReactor) Register(fd, id int) error {
+func (r *fakeReactor) Register(fd, id int, interest Interest) error {
 	r.calls = append(r.calls, fmt.Sprintf("register fd %d as %d", fd, id))
 	if r.registerErr != nil {
 		return r.registerErr
 	}
 	if r.watched == nil {
 		r.watched = map[int]int{}
+		r.interests = map[int]Interest{}
 	}
 	r.watched[id] = fd
+	r.interests[id] = interest
 	return nil
 }
 
@@ -194,50 +209,29 @@ func (r *fakeReactor) Deregister(fd, id int) error {
 	return nil
 }
 
-// epollWatch is one line of an epoll instance's fdinfo: the fd watched, the
-// events asked for, and the 8 bytes of data events carry.
-type epollWatch struct {
-	mask uint32
-	data uint64
-}
-
-// epollWatchList reads the kernel's own list of the fds an epoll instance
-// watches from /proc/self/fdinfo.
-func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
-	t.Helper()
-	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
-	require.NoError(t, err, "reading the epoll instance's fdinfo")
-	defer file.Close()
-	watched := map[int]epollWatch{}
-	scanner := bufio.NewScanner(file)
-	for scanner.Scan() {
-		// Lines look like "tfd:        7 events:   80002005 data:                5  pos:0 ino:...".
-		fields := strings.Fields(scanner.Text())
-		if len(fields) < 6 || fields[0] != "tfd:" || fields[2] != "events:" || fields[4] != "data:" {
-			continue
-		}
-		fd, err := strconv.Atoi(fields[1])
-		require.NoError(t, err)
-		mask, err := strconv.ParseUint(fields[3], 16, 32)
-		require.NoError(t, err)
-		data, err := strconv.ParseUint(fields[5], 16, 64)
-		require.NoError(t, err)
-		watched[fd] = epollWatch{mask: uint32(mask), data: data}
-	}
-	require.NoError(t, scanner.Err())
-	return watched
-}
-
 // newPipe returns a non-blocking pipe (read end, write end), closed when the
 // test ends. A pipe is the simplest fd whose readiness a test controls.
 func newPipe(t *testing.T) (r, w int) {
 	t.Helper()
 	var fds [2]int
-	require.NoError(t, unix.Pipe2(fds[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
+	// pipe, then the flags: macOS has no pipe2. Holding syscall.ForkLock
+	// from pipe to CloseOnExec, as the net package does, keeps the threads
+	// mode's tests, which start child processes, from passing the pipe on.
+	syscall.ForkLock.RLock()
+	err := unix.Pipe(fds[:])
+	if err == nil {
+		unix.CloseOnExec(fds[0])
+		unix.CloseOnExec(fds[1])
+	}
+	syscall.ForkLock.RUnlock()
+	require.NoError(t, err)
 	t.Cleanup(func() {
 		_ = unix.Close(fds[0])
 		_ = unix.Close(fds[1])
 	})
+	for _, fd := range fds {
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
 	return fds[0], fds[1]
 }
 

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is a tiny hand-driven TCP server for tests: it accepts one
 // connection, reads the request head, and then writes exactly the bytes the
 // test hands it, when the test hands them. That lets a test split an answer

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is a server that accepts connections and never answers: the
 // hostile case the per-request timeout exists for. It also watches each
 // connection until the client closes it, so a test can check that a

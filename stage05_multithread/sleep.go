@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the Sleep future: a future that is ready once a duration has
 // passed, built on the reactor's timers. It is to time what the HTTP future
 // is to sockets: it asks the reactor to watch something (here a deadline)

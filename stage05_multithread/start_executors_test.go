@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for startExecutors on its own: the "executors" are plain functions
 // that wait for one another, return, or panic, so these tests need neither
 // an executor nor a reactor nor sockets. Every wait has a deadline, so a

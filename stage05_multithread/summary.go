@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // summary.go prints the figures of a run, last, either as one readable line
 // or, with -json, as one JSON object that scripts and tests can read.
 
@@ -28,9 +30,17 @@ type Summary struct {
 	// CPUMS is user plus system CPU time of the process during the run.
 	CPUMS      int64 `json:"cpu_ms"`
 	MaxDelayMS int64 `json:"max_delay_ms"`
-	PeakRSSKB  int64 `json:"peak_rss_kb"`
+	// PeakRSSKB is the peak resident memory in kB on every system (macOS
+	// reports bytes; measure.go converts).
+	PeakRSSKB int64 `json:"peak_rss_kb"`
 	// OSThreads is the peak number of OS threads of the process that made
-	// the requests (the child process in the threads mode).
+	// the requests (the child process in the threads mode), as sampled
+	// every few milliseconds, so a lower bound: a peak shorter than one
+	// sample can be missed. On Linux the count comes from /proc/PID/status,
+	// on FreeBSD from the sysctl kern.proc.pid; macOS gives a thread count
+	// only through cgo, so there it is the threads the Go runtime itself
+	// runs, which for this program, starting no other threads, are all of
+	// its OS threads.
 	OSThreads int `json:"os_threads"`
 	// ServerInProcess says the delay server ran inside the measured process,
 	// so its CPU time, memory and threads are part of the figures. Start the

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // threads_child.go runs the threads mode in a child process and reports on it.
 //
 // Why a child process: when the OS refuses a new thread, or the program goes

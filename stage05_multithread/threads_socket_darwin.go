@@ -1,3 +1,5 @@
+//go:build darwin
+
 // threads_socket_darwin.go opens the threads mode's blocking sockets on
 // macOS, whose socket(2) has no SOCK_CLOEXEC flag.
 

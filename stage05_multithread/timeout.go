@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the per-request timeout: a future that runs another one
 // against a Sleep, and gives up on it when the Sleep wins. A server that
 // accepts a connection and never answers then costs one request a clear

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the per-request timeout: the TimeoutFuture with test doubles,
 // then the HTTP future against a server that never answers, through a real
 // reactor's timers and through the whole runtime mode.

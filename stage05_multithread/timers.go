@@ -1,9 +1,12 @@
+//go:build linux || darwin || freebsd
+
 // This file is the reactor's timers: a min-heap of deadlines, each with the
 // waker to call when it passes. The event loop asks it two things before
 // every wait: "which timers have expired?" (their tasks are woken) and "how
 // long until the nearest one?" (that is how long the wait may last). Nothing
 // here talks to the OS; the only OS-specific part of a timer is the timeout
-// argument of the wait, in reactor.go.
+// argument of the poller's wait (poller_epoll.go rounds it up to whole
+// milliseconds; poller_kqueue.go passes it in nanoseconds).
 
 package main
 
@@ -137,7 +140,7 @@ func (q *timerQueue) add(deadline time.Time, w Waker) (t *Timer, wakeLoop bool, 
 //
 // The event loop is not woken, even when t was the timer it waits for: it
 // will wake at t's deadline, find nothing expired and wait again. One
-// wasted wake-up later is cheaper than a write to the eventfd now, on every
+// wasted wake-up later is cheaper than interrupting the wait now, on every
 // request that finishes in time.
 //
 //workbook:exercise s05-timers

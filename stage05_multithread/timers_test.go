@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the reactor's timer heap (timers.go). They drive a timerQueue
 // directly with a made-up clock, so they need neither the event loop nor
 // any waiting: "now" is whatever the test says.
@@ -5,7 +7,6 @@
 package main
 
 import (
-	"math"
 	"testing"
 	"time"
 
@@ -181,20 +182,4 @@ func TestStoppedQueueRefusesTimersAndHandsBackTheWaiting(t *testing.T) {
 	_, _, err := q.add(base, testWaker(2))
 	assert.ErrorIs(t, err, ErrReactorClosed, "no timer can fire once the event loop has stopped")
 	assert.Zero(t, q.len())
-}
-
-func TestEpollTimeoutRoundsUpToWholeMilliseconds(t *testing.T) {
-	cases := map[time.Duration]int{
-		-1:                                 -1, // no timer: wait for an event
-		0:                                  0,
-		time.Nanosecond:                    1, // never 0 for a deadline still ahead: that would spin
-		400 * time.Microsecond:             1,
-		time.Millisecond:                   1,
-		time.Millisecond + time.Nanosecond: 2,
-		1500 * time.Millisecond:            1500,
-		1000 * time.Hour:                   math.MaxInt32, // epoll_wait takes an int
-	}
-	for timeout, want := range cases {
-		assert.Equal(t, want, epollTimeout(timeout), "epollTimeout(%v)", timeout)
-	}
 }

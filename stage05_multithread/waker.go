@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // This file is the Waker: what a future keeps (or hands to the reactor) so
 // that, when it can make progress, its task gets polled again.
 

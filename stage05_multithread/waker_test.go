@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // Tests for the Waker, the Parker and the ReadyQueue. No executor and no
 // reactor: each test makes a waker and looks at the queue and parker it
 // reaches.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 // wire.go holds the bits of HTTP/1.1 that the threads and goroutines modes
 // share: the request they send and what counts as a successful response.
 
