@@ -6,7 +6,8 @@
 // its waker with it, so that the reactor wakes exactly this future's task
 // when the socket has news. New in stage 05, for running thousands of them:
 // no line per request unless asked for, SetWaker only when the waker
-// changed, and pooled parse buffers.
+// changed, pooled parse buffers, and three system calls fewer per request
+// (see start, sendRequest and closeSocket; PERFORMANCE.md measures them).
 
 package main
 
@@ -37,15 +38,15 @@ var errPolledAfterDone = errors.New("future polled again after it finished or wa
 
 // Registrar is what the HTTP future needs from the reactor: an id for its
 // registration, a way to have its socket watched, to leave the waker to
-// call when the socket has an event, and to stop all that again. *Reactor
-// is the real one; tests pass a fake that records the calls and wakes on
-// command.
+// call when the socket has an event, and to forget all that again before
+// the socket is closed. *Reactor is the real one; tests pass a fake that
+// records the calls and wakes on command.
 type Registrar interface {
 	NextID() int
 	Stopped() bool
 	Register(fd, id int, interest Interest) error
 	SetWaker(id int, w Waker) error
-	Deregister(fd, id int) error
+	Forget(fd, id int)
 }
 
 // HTTPClient makes HTTP GET futures that talk to one target. It carries the
@@ -79,20 +80,21 @@ func (c *HTTPClient) Get(path string) *HTTPGetFuture {
 type httpState int
 
 const (
-	httpStart      httpState = iota // not polled yet: no socket exists
-	httpConnecting                  // connect started; the handshake is under way
-	httpWriting                     // connected; sending the request bytes
-	httpReading                     // request sent; collecting the answer until EOF
-	httpDone                        // result handed out; the socket is closed
+	httpStart   httpState = iota // not polled yet: no socket exists
+	httpWriting                  // connect started; the handshake, or room for the rest of the request, is still to come
+	httpReading                  // request sent; collecting the answer until EOF
+	httpDone                     // result handed out; the socket is closed
 )
+
+// Stage 05 has no "connecting" state of its own: the write is the check
+// (see sendRequest), so a socket still connecting is one whose request is
+// not written yet.
 
 // String names the state, so test failures can say where a future stopped.
 func (s httpState) String() string {
 	switch s {
 	case httpStart:
 		return "start"
-	case httpConnecting:
-		return "connecting"
 	case httpWriting:
 		return "writing"
 	case httpReading:
@@ -117,6 +119,7 @@ type HTTPGetFuture struct {
 	fd         int    // the socket; -1 when there is none
 	id         int    // the reactor registration id of fd
 	registered bool   // whether fd is on the reactor's watch list
+	connected  bool   // whether the kernel has taken a byte of the request (so the handshake is over)
 	lastWaker  Waker  // the waker the reactor holds for id
 	unsent     []byte // the part of the request not yet written
 	received   []byte // every byte of the answer read so far
@@ -132,6 +135,14 @@ type HTTPGetFuture struct {
 // Every Pending goes through pending, which hands w to the reactor: the
 // reactor then wakes the task of this poll when the socket has an event.
 //
+// Stage 04's machine had four steps: connect, check the connection, write,
+// read. Here start connects and writes in one go, and the first poll usually
+// ends with the request sent and the socket registered for reading only.
+// Then it returns without trying to read: start registered the socket after
+// the write, and registering reports what is there already, so any answer,
+// early or late, comes as a wake-up. (After a wake-up the read is tried at
+// once: the wake-up was that answer's announcement, and no second one comes.)
+//
 //workbook:exercise s03-http-poll
 func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
 	for {
@@ -140,25 +151,12 @@ func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
 			if f.out != nil {
 				fmt.Fprintln(f.out, "FIRST POLL - START OPERATION")
 			}
-			connected, err := f.startConnect(w)
-			if err != nil {
+			if err := f.start(w); err != nil {
 				return f.fail(err)
 			}
-			f.state = httpConnecting
-			if connected {
-				f.state = httpWriting
-			}
-		case httpConnecting:
-			connected, err := f.checkConnected()
-			if err != nil {
-				return f.fail(err)
-			}
-			if !connected {
-				return f.pending(w)
-			}
-			f.state = httpWriting
+			return f.pending(w)
 		case httpWriting:
-			sent, err := f.writeRequest()
+			sent, err := f.sendRequest()
 			if err != nil {
 				return f.fail(err)
 			}
@@ -212,74 +210,95 @@ func (f *HTTPGetFuture) pending(w Waker) Poll[string] {
 	return Pending[string]()
 }
 
-// startConnect creates a non-blocking socket, starts connecting it, and
-// registers it with the reactor, leaving w as the waker to call.
+// start creates a non-blocking socket, starts connecting it, sends as much
+// of the request as the socket takes, and registers it with the reactor for
+// what is still to come, leaving w as the waker to call. It leaves the
+// future in httpReading (the whole request went out) or httpWriting.
 //
 // A blocking connect would sit in the kernel for a whole round trip. A
-// non-blocking one returns at once: usually with EINPROGRESS, which is not a
-// failure but "the handshake has started, ask me later". On loopback the
-// kernel may also finish (or refuse) the connection before connect returns,
-// so connected can be true straight away.
+// non-blocking one returns at once, usually with EINPROGRESS: "the handshake
+// has started". Stage 04 then waited for the socket to become writable and
+// asked whether the connect had worked. Here the request is written
+// straight away instead: on loopback the handshake is nearly always over by
+// then, the write succeeds, and the wait and the question are saved. When it
+// is not over, the write says so, and the future waits after all (see
+// sendRequest).
 //
-// The socket is registered after connect, not before: a fresh socket that
-// has not started connecting counts as hung up, and epoll (Linux) would
-// report that at once as an event that means nothing. The waker is set
-// before the socket is registered: the reactor's thread may see an event
-// the moment the socket is on the poller's list, and needs a waker to call
-// by then.
-func (f *HTTPGetFuture) startConnect(w Waker) (connected bool, err error) {
+// Registering after the write, with the interest the future now has, is what
+// saves a wake-up: a connected socket registered for Writable is reported
+// writable the moment it is registered, which would wake the task once for
+// nothing. Only a future that still has bytes to send asks for Writable.
+// Nothing is lost by registering late: registering reports what is there
+// already, data that arrived in the meantime included.
+//
+// The waker is set before the socket is registered: the reactor's thread may
+// see an event the moment the socket is on the poller's list, and needs a
+// waker to call by then.
+func (f *HTTPGetFuture) start(w Waker) error {
 	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
 	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
 	// flags, and every later step is a plain system call on fd.
 	fd, err := newSocket(f.target.Domain())
 	if err != nil {
-		return false, fmt.Errorf("create socket: %w", err)
+		return fmt.Errorf("create socket: %w", err)
 	}
 	f.fd = fd
 	err = unix.Connect(fd, f.target.Sockaddr())
-	switch {
-	case err == nil:
-		connected = true
-	case errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EINTR):
-		// EINTR here means a signal arrived, but the handshake carries on
-		// in the background exactly as with EINPROGRESS.
-		connected = false
-	default:
-		return false, fmt.Errorf("connect: %w", err)
+	if err != nil && !errors.Is(err, unix.EINPROGRESS) && !errors.Is(err, unix.EINTR) {
+		// EINTR means a signal arrived, but the handshake carries on in the
+		// background exactly as with EINPROGRESS.
+		return fmt.Errorf("connect: %w", err)
+	}
+	sent, err := f.sendRequest()
+	if err != nil {
+		return err
+	}
+	interest := Readable
+	f.state = httpReading
+	if !sent {
+		interest |= Writable
+		f.state = httpWriting
 	}
 	f.id = f.reactor.NextID()
 	if err := f.reactor.SetWaker(f.id, w); err != nil {
-		return false, err
+		return err
 	}
 	f.lastWaker = w
-	// From here on closeSocket deregisters, which also forgets the waker,
-	// even if Register itself fails.
+	// From here on closeSocket tells the reactor to forget the
+	// registration, even if Register itself fails.
 	f.registered = true
-	// Readable|Writable: the future waits for the handshake (writable), then
-	// for the answer (readable), and stays registered for both throughout.
-	if err := f.reactor.Register(fd, f.id, Readable|Writable); err != nil {
-		return false, err
-	}
-	return connected, nil
+	return f.reactor.Register(fd, f.id, interest)
 }
 
-// checkConnected asks, without waiting, whether the handshake has finished.
+// sendRequest writes what is left of the request on a socket whose connect
+// may not have finished, and so also answers stage 04's checkConnected
+// question "is the handshake over, and did it work?":
 //
-// Once the socket is connected it has a peer, so Getpeername succeeds. While
-// it fails, the socket's pending error (SO_ERROR) tells apart "still
-// connecting" (0) from "the connection failed" (for example ECONNREFUSED).
-func (f *HTTPGetFuture) checkConnected() (connected bool, err error) {
-	if _, err := unix.Getpeername(f.fd); err == nil {
-		return true, nil
+//   - The kernel takes bytes: connected. From then on an error is the
+//     write's own.
+//   - Before the first byte, EAGAIN (Linux) or ENOTCONN (macOS, FreeBSD):
+//     still connecting. writeRequest turns EAGAIN into "not sent yet";
+//     ENOTCONN is turned into the same here.
+//   - Before the first byte, any other error: the socket's pending error,
+//     which is the connect's (ECONNREFUSED when nobody listens), so it is
+//     reported as the connect's.
+func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
+	before := len(f.unsent)
+	sent, err = f.writeRequest()
+	if len(f.unsent) < before {
+		f.connected = true
 	}
-	soErr, err := unix.GetsockoptInt(f.fd, unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return false, fmt.Errorf("check connection: %w", err)
+	if err == nil || f.connected {
+		return sent, err
 	}
-	if soErr != 0 {
-		return false, fmt.Errorf("connect: %w", unix.Errno(soErr))
+	if errors.Is(err, unix.ENOTCONN) {
+		return false, nil
 	}
-	return false, nil
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		return false, fmt.Errorf("connect: %w", errno)
+	}
+	return false, err
 }
 
 // writeRequest sends what is left of the request and reports whether all of
@@ -408,15 +427,19 @@ func (f *HTTPGetFuture) Close() error {
 	return nil
 }
 
-// closeSocket takes the socket off the reactor's watch list (which also
-// drops the waker) and closes it, if the future has one. The request is
-// over either way, so errors here would have nobody to act on them.
+// closeSocket has the reactor forget the registration (its waker) and closes
+// the socket, if the future has one. The request is over either way, so
+// errors here would have nobody to act on them.
+//
+// Stage 04 deregistered first (epoll_ctl DEL), then closed. Closing alone
+// takes the socket off the poller's list, so stage 05 saves that system
+// call; see Reactor.Forget for why that is safe here.
 func (f *HTTPGetFuture) closeSocket() {
 	if f.fd < 0 {
 		return
 	}
 	if f.registered {
-		_ = f.reactor.Deregister(f.fd, f.id)
+		f.reactor.Forget(f.fd, f.id)
 		f.registered = false
 	}
 	_ = unix.Close(f.fd)

@@ -133,7 +133,7 @@ func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
 	p := f.Poll(testWaker(1))
 
 	assert.False(t, p.Ready, "the server answers after 300ms, so the first poll must return Pending instead of waiting")
-	assert.Contains(t, []httpState{httpConnecting, httpReading}, f.state, "after the first poll the future must be connecting or waiting for the answer")
+	assert.Contains(t, []httpState{httpWriting, httpReading}, f.state, "after the first poll the future must be waiting for the handshake or for the answer")
 	pollToEnd(t, f)
 }
 
@@ -332,19 +332,6 @@ func TestHTTPGetSetsWakerBeforeRegisteringSocket(t *testing.T) {
 	pollToEnd(t, f)
 }
 
-func TestHTTPGetRegistersItsSocketForReadingAndWriting(t *testing.T) {
-	srv := startDelayServer(t)
-	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
-	f := client.Get("/200/x")
-
-	require.False(t, f.Poll(testWaker(1)).Ready, "the server waits 200ms, so the first poll must be pending")
-
-	assert.Equal(t, Readable|Writable, reactor.interests[1],
-		"the future waits for the handshake (Writable) and then for the answer (Readable), so its socket is registered for both")
-	pollToEnd(t, f)
-}
-
 func TestHTTPGetLeavesLatestWakerWithReactor(t *testing.T) {
 	srv := startDelayServer(t)
 	reactor := &fakeReactor{}
@@ -360,7 +347,7 @@ func TestHTTPGetLeavesLatestWakerWithReactor(t *testing.T) {
 	require.NoError(t, pollToEnd(t, f).Err)
 }
 
-func TestHTTPGetDeregistersSocketBeforeClosingIt(t *testing.T) {
+func TestHTTPGetForgetsRegistrationBeforeClosingSocket(t *testing.T) {
 	srv := startDelayServer(t)
 	reactor := &fakeReactor{}
 	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
@@ -370,10 +357,10 @@ func TestHTTPGetDeregistersSocketBeforeClosingIt(t *testing.T) {
 
 	require.NoError(t, pollToEnd(t, f).Err)
 
-	assert.Equal(t, fmt.Sprintf("deregister fd %d as 1", fd), reactor.calls[len(reactor.calls)-1],
-		"a finished future must deregister the socket it registered, before closing it (look at closeSocket); calls were %v", reactor.calls)
+	assert.Equal(t, fmt.Sprintf("forget fd %d as 1", fd), reactor.calls[len(reactor.calls)-1],
+		"a finished future must have the reactor forget its registration before it closes the socket, or a new socket with the same number could be mistaken for it (look at closeSocket); calls were %v", reactor.calls)
 	assert.Empty(t, reactor.watched)
-	assert.Empty(t, reactor.wakers, "deregistering must also drop the waker")
+	assert.Empty(t, reactor.wakers, "forgetting the registration must also drop the waker")
 }
 
 func TestHTTPGetLeavesNothingRegisteredWhenRefused(t *testing.T) {
@@ -429,7 +416,7 @@ func TestHTTPGetCloseReleasesSocketOfUnfinishedRequest(t *testing.T) {
 
 	require.NoError(t, f.Close())
 
-	assert.Empty(t, reactor.watched, "Close must deregister the socket")
+	assert.Empty(t, reactor.watched, "Close must have the reactor forget the socket")
 	assert.ErrorIs(t, f.Poll(testWaker(1)).Err, errPolledAfterDone, "a closed future is finished")
 	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"Close must close the socket of a request still in flight")

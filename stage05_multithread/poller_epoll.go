@@ -113,6 +113,12 @@ func (p *poller) remove(fd int) error {
 	return nil
 }
 
+// forget is remove for a socket about to be closed, and on Linux it has
+// nothing to do: closing the socket takes it off epoll's list (see
+// Reactor.Forget). It exists so that the reactor reads the same on kqueue,
+// whose poller keeps a table of its own.
+func (p *poller) forget(int) {}
+
 // wait blocks until at least one watched fd has an event, or timeout has
 // passed (negative: no timeout), and puts the registration ids of the events
 // in ready[:n]. The eventfd's event comes back as wakeID.

@@ -169,6 +169,16 @@ func (p *poller) remove(fd int) error {
 	return nil
 }
 
+// forget drops fd from the table without telling the kernel, for a socket
+// about to be closed: closing removes its filters, and the events queued for
+// them, by itself. Without this the table would still hold fd when the next
+// socket gets the same number, and add would refuse it.
+func (p *poller) forget(fd int) {
+	p.mu.Lock()
+	delete(p.fds, fd)
+	p.mu.Unlock()
+}
+
 // wait blocks until at least one watched fd has an event, or timeout has
 // passed (negative: no timeout), and puts the registration ids of the events
 // in ready[:n]; the user event comes back as wakeID. A socket that became

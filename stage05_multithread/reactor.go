@@ -170,9 +170,9 @@ func (r *Reactor) SetWaker(id int, w Waker) error {
 	return nil
 }
 
-// Deregister stops watching fd and forgets the waker of registration id.
-// Call it before closing fd (see the comment on Register about reused fd
-// numbers). After Close there is no poller left to remove fd from, so only
+// Deregister stops watching fd and forgets the waker of registration id,
+// for a socket that stays open. (A socket about to be closed needs only
+// Forget.) After Close there is no poller left to remove fd from, so only
 // the waker is forgotten.
 func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
@@ -184,6 +184,24 @@ func (r *Reactor) Deregister(fd, id int) error {
 		return nil
 	}
 	return r.poller.remove(fd)
+}
+
+// Forget drops registration id, whose socket fd the caller is about to
+// close: its waker is forgotten, and the poller lets go of fd without a
+// system call (Linux: nothing to do; kqueue: a line of its fd table).
+//
+// It is Deregister minus the system call. Closing a socket takes it off the
+// poller's list by itself, so telling the kernel first costs a system call
+// per request for nothing. That the kernel might still report it later (on
+// Linux, a socket leaves epoll's list only once no descriptor refers to it
+// any more, and a forked child holds copies until it execs) is harmless:
+// events carry the id, the id has no waker any more, and the event is
+// dropped. Ids that are never reused are what make this safe.
+func (r *Reactor) Forget(fd, id int) {
+	r.mu.Lock()
+	delete(r.wakers, id)
+	r.mu.Unlock()
+	r.poller.forget(fd)
 }
 
 // Close stops the event loop, waits for its thread to end, and closes the
