@@ -149,3 +149,17 @@ func TestInterruptedSummaryLineSaysSo(t *testing.T) {
 
 	assert.Contains(t, out.String(), "runtime: 10 requests (2 executors × 5), INTERRUPTED (Ctrl-C): 3 ok, 1 failed, 6 unfinished in ")
 }
+
+func TestSummaryLineSaysUnknownPeaksRatherThanZero(t *testing.T) {
+	stopped := Summary{Mode: "threads", Executors: 2, Requests: 10, Unfinished: 10, Interrupted: true, WallMS: 1500, CPUMS: 40}
+	measured := stopped
+	measured.PeakRSSKB, measured.OSThreads = 20480, 12
+	var a, b bytes.Buffer
+
+	require.NoError(t, stopped.Print(&a, false))
+	require.NoError(t, measured.Print(&b, false))
+
+	assert.Contains(t, a.String(), "peak RSS and OS threads unknown", "a child stopped by Ctrl-C never reported its peaks: 0 would read as a measurement")
+	assert.NotContains(t, a.String(), "peak RSS 0.0 MB")
+	assert.Contains(t, b.String(), "peak RSS 20.0 MB, peak OS threads 12")
+}

@@ -31,7 +31,8 @@ type Summary struct {
 	CPUMS      int64 `json:"cpu_ms"`
 	MaxDelayMS int64 `json:"max_delay_ms"`
 	// PeakRSSKB is the peak resident memory in kB on every system (macOS
-	// reports bytes; measure.go converts).
+	// reports bytes; measure.go converts). 0, with OSThreads 0, means
+	// unknown: a threads run whose child was stopped by Ctrl-C.
 	PeakRSSKB int64 `json:"peak_rss_kb"`
 	// OSThreads is the peak number of OS threads of the process that made
 	// the requests (the child process in the threads mode), as sampled
@@ -82,9 +83,15 @@ func (s Summary) Print(w io.Writer, asJSON bool) error {
 	if s.Interrupted {
 		outcome = fmt.Sprintf("INTERRUPTED (Ctrl-C): %d ok, %d failed, %d unfinished", s.OK, s.Failed, s.Unfinished)
 	}
-	line := fmt.Sprintf("%s: %d requests (%d executors × %d), %s in %s wall (longest delay %s), CPU %s, peak RSS %.1f MB, peak OS threads %d",
+	peaks := fmt.Sprintf("peak RSS %.1f MB, peak OS threads %d", float64(s.PeakRSSKB)/1024, s.OSThreads)
+	if s.PeakRSSKB == 0 && s.OSThreads == 0 {
+		// Only the threads mode's child knows these, and a child stopped
+		// by Ctrl-C never says: a 0 here would read as a measurement.
+		peaks = "peak RSS and OS threads unknown (the child process was stopped before it reported them)"
+	}
+	line := fmt.Sprintf("%s: %d requests (%d executors × %d), %s in %s wall (longest delay %s), CPU %s, %s",
 		s.Mode, s.Requests, s.Executors, s.Requests/max(s.Executors, 1), outcome,
-		ms(s.WallMS), ms(s.MaxDelayMS), ms(s.CPUMS), float64(s.PeakRSSKB)/1024, s.OSThreads)
+		ms(s.WallMS), ms(s.MaxDelayMS), ms(s.CPUMS), peaks)
 	if s.ServerInProcess {
 		line += " (delay server included)"
 	}
