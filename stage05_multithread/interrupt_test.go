@@ -151,7 +151,7 @@ func TestInterruptedSummaryLineSaysSo(t *testing.T) {
 }
 
 func TestSummaryLineSaysUnknownPeaksRatherThanZero(t *testing.T) {
-	stopped := Summary{Mode: "threads", Executors: 2, Requests: 10, Unfinished: 10, Interrupted: true, WallMS: 1500, CPUMS: 40}
+	stopped := Summary{Mode: "threads", Executors: 1, Requests: 10, Unfinished: 10, Interrupted: true, WallMS: 1500, CPUMS: 40}
 	measured := stopped
 	measured.PeakRSSKB, measured.OSThreads = 20480, 12
 	var a, b bytes.Buffer
@@ -162,4 +162,5 @@ func TestSummaryLineSaysUnknownPeaksRatherThanZero(t *testing.T) {
 	assert.Contains(t, a.String(), "peak RSS and OS threads unknown", "a child stopped by Ctrl-C never reported its peaks: 0 would read as a measurement")
 	assert.NotContains(t, a.String(), "peak RSS 0.0 MB")
 	assert.Contains(t, b.String(), "peak RSS 20.0 MB, peak OS threads 12")
+	assert.Contains(t, a.String(), "threads: 10 requests (1 executor × 10),", "one executor, singular")
 }

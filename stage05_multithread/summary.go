@@ -89,8 +89,12 @@ func (s Summary) Print(w io.Writer, asJSON bool) error {
 		// by Ctrl-C never says: a 0 here would read as a measurement.
 		peaks = "peak RSS and OS threads unknown (the child process was stopped before it reported them)"
 	}
-	line := fmt.Sprintf("%s: %d requests (%d executors × %d), %s in %s wall (longest delay %s), CPU %s, %s",
-		s.Mode, s.Requests, s.Executors, s.Requests/max(s.Executors, 1), outcome,
+	executors := fmt.Sprintf("%d executors", s.Executors)
+	if s.Executors == 1 {
+		executors = "1 executor"
+	}
+	line := fmt.Sprintf("%s: %d requests (%s × %d), %s in %s wall (longest delay %s), CPU %s, %s",
+		s.Mode, s.Requests, executors, s.Requests/max(s.Executors, 1), outcome,
 		ms(s.WallMS), ms(s.MaxDelayMS), ms(s.CPUMS), peaks)
 	if s.ServerInProcess {
 		line += " (delay server included)"
