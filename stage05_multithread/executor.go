@@ -27,13 +27,16 @@ type Task = Future[struct{}]
 // through wakers. That is also why Spawn may only be called on that
 // goroutine: before BlockOn, or by a task while it is being polled.
 type Executor struct {
-	name   string
-	out    io.Writer
-	tasks  map[int]Task
-	lastID int
-	ready  *ReadyQueue
-	parker Parker
-	batch  []int // the ids being polled this round; kept to reuse its memory
+	// reactor, when set, is the reactor this executor drives: with nothing
+	// to do, it runs one Turn of it instead of parking (NewDrivingExecutor).
+	reactor *Reactor
+	name    string
+	out     io.Writer
+	tasks   map[int]Task
+	lastID  int
+	ready   *ReadyQueue
+	parker  Parker
+	batch   []int // the ids being polled this round; kept to reuse its memory
 }
 
 // NewExecutor returns an executor with no tasks. name starts each line it
@@ -78,8 +81,35 @@ func (e *Executor) BlockOn(main Task) error {
 		if e.out != nil {
 			e.say(fmt.Sprintf("%d pending tasks. Sleep until notified.", len(e.tasks)))
 		}
-		e.parker.Park()
+		if e.reactor == nil {
+			e.parker.Park()
+			continue
+		}
+		if !e.reactor.Turn(e.hasWork) && !e.hasWork() {
+			// The reactor has stopped and woken every task it knew;
+			// nothing is left that could wake the rest.
+			left := len(e.tasks)
+			e.abandonAll()
+			return fmt.Errorf("%s: %d tasks left: %w", e.name, left, ErrReactorClosed)
+		}
 	}
+}
+
+// NewDrivingExecutor returns an executor that drives reactor r, which must
+// be a NewDrivenReactor used by this executor alone: when no task is ready,
+// it runs a Turn of r instead of parking, so it sleeps in the poller's
+// wait, and the events of its own sockets wake its tasks on its own thread.
+// Its wakers still work from any thread: Unpark interrupts the wait.
+func NewDrivingExecutor(name string, out io.Writer, r *Reactor) *Executor {
+	e := NewExecutor(name, out)
+	e.reactor = r
+	e.parker.driver = r
+	return e
+}
+
+// hasWork reports whether a woken task waits in the ready queue.
+func (e *Executor) hasWork() bool {
+	return e.ready.Len() > 0
 }
 
 // Spawn gives the executor a task to run beside the others: it gets the next

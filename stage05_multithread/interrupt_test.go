@@ -52,6 +52,10 @@ func TestInterruptStopsEveryInProcessModeAndClosesEverySocket(t *testing.T) {
 		modeRuntime: func(ctx context.Context, srv *silentServer, p Plan, r *Results) error {
 			return runRuntime(ctx, targetFor(t, srv.Addr()), p, r)
 		},
+		modeRuntime + ", shared reactor": func(ctx context.Context, srv *silentServer, p Plan, r *Results) error {
+			p.SharedReactor = true
+			return runRuntime(ctx, targetFor(t, srv.Addr()), p, r)
+		},
 		modeGoroutines: func(ctx context.Context, srv *silentServer, p Plan, r *Results) error {
 			return runGoroutinesUntil(ctx, targetFor(t, srv.Addr()), p, r)
 		},

@@ -37,6 +37,14 @@ const (
 
 var modes = []string{modeRuntime, modeThreads, modeGoroutines}
 
+// The runtime mode's two ways to place the reactor (-reactor).
+const (
+	reactorPerExecutor = "per-executor"
+	reactorShared      = "shared"
+)
+
+var reactorPlacements = []string{reactorPerExecutor, reactorShared}
+
 // goDefaultMaxThreads is Go's own default for runtime/debug.SetMaxThreads.
 const goDefaultMaxThreads = 10_000
 
@@ -80,6 +88,7 @@ func main() {
 // options are the parsed flags.
 type options struct {
 	mode       string
+	reactor    string
 	plan       Plan
 	quiet      bool
 	json       bool
@@ -97,6 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.plan.Requests, "requests", 5, "requests per executor")
 	fs.DurationVar(&o.plan.Delay, "delay", 0, "the delay every request asks for (default: request i waits i seconds)")
 	fs.DurationVar(&o.plan.Timeout, "timeout", DefaultRequestTimeout, "give up on a request with no complete answer after this long; its delay counts")
+	fs.StringVar(&o.reactor, "reactor", reactorPerExecutor, "runtime mode: a reactor driven by each executor ("+reactorPerExecutor+"), or one with its own thread for all ("+reactorShared+", the book's)")
 	fs.BoolVar(&o.quiet, "quiet", false, "print no line per response, only the summary")
 	fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 	fs.IntVar(&o.maxThreads, "max-threads", goDefaultMaxThreads, "Go's limit on OS threads (runtime/debug.SetMaxThreads); threads mode only")
@@ -132,6 +142,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if given["max-threads"] && o.mode != modeThreads {
 		return o, usagef("-max-threads applies only to -mode threads")
 	}
+	if !slices.Contains(reactorPlacements, o.reactor) {
+		return o, usagef("unknown -reactor %q: choose one of %s", o.reactor, strings.Join(reactorPlacements, ", "))
+	}
+	if given["reactor"] && o.mode != modeRuntime {
+		return o, usagef("-reactor applies only to -mode runtime")
+	}
+	o.plan.SharedReactor = o.reactor == reactorShared
 	if err := o.profile.check(o.mode); err != nil {
 		return o, err
 	}

@@ -88,6 +88,8 @@ func TestRunRefusesBadFlagsInOneLine(t *testing.T) {
 		"not a number":          {[]string{"-requests", "many"}, []string{`invalid value "many" for flag -requests`}},
 		"zero requests":         {[]string{"-requests", "0"}, []string{"-requests 0"}},
 		"max-threads elsewhere": {[]string{"-mode", "goroutines", "-max-threads", "20000"}, []string{"-max-threads applies only to -mode threads"}},
+		"unknown reactor":       {[]string{"-reactor", "global"}, []string{`unknown -reactor "global"`, "per-executor, shared"}},
+		"reactor elsewhere":     {[]string{"-mode", "goroutines", "-reactor", "shared"}, []string{"-reactor applies only to -mode runtime"}},
 		"max-threads below one": {[]string{"-mode", "threads", "-max-threads", "0"}, []string{"-max-threads 0"}},
 		"remote target":         {[]string{"-mode", "goroutines", "-addr", "192.0.2.1:80"}, []string{"192.0.2.1", "loopback"}},
 		"zero timeout":          {[]string{"-timeout", "0s"}, []string{"-timeout 0s", "more than 0"}},

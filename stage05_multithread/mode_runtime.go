@@ -25,8 +25,15 @@ import (
 // (Ctrl-C). Request failures are reported to r, not returned; the error is
 // for a run that could not be done.
 //
+// By default each executor drives a reactor of its own (runOnOwnReactors);
+// with p.SharedReactor (-reactor shared) one reactor, on a thread of its
+// own, serves them all, as in the book.
+//
 //workbook:exercise s05-run-runtime
 func runRuntime(ctx context.Context, t *target.Target, p Plan, r *Results) (err error) {
+	if !p.SharedReactor {
+		return runOnOwnReactors(ctx, t, p, r)
+	}
 	reactor, err := NewReactor()
 	if err != nil {
 		return err

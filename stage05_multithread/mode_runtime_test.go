@@ -20,21 +20,25 @@ import (
 )
 
 func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
-	tgt, srv := startServer(t)
-	p := Plan{Executors: 4, Requests: 25, Delay: 100 * time.Millisecond, FixedDelay: true}
-	var out lockedBuffer
-	r := NewResults(&out, false)
+	for _, shared := range []bool{false, true} {
+		t.Run(map[bool]string{false: "a reactor per executor", true: "one shared reactor"}[shared], func(t *testing.T) {
+			tgt, srv := startServer(t)
+			p := Plan{Executors: 4, Requests: 25, Delay: 100 * time.Millisecond, FixedDelay: true, SharedReactor: shared}
+			var out lockedBuffer
+			r := NewResults(&out, false)
 
-	require.NoError(t, runRuntime(context.Background(), tgt, p, r))
+			require.NoError(t, runRuntime(context.Background(), tgt, p, r))
 
-	assert.Equal(t, 100, r.OK(), "every request of every executor must succeed; first failure: %v", r.FirstError())
-	assert.Zero(t, r.Failed())
-	assert.EqualValues(t, 100, srv.Requests(), "the server must see each request once")
-	for e := range 4 {
-		for i := range 25 {
-			assert.Contains(t, out.String(), fmt.Sprintf("executor %d, request %d: HelloWorld%d\n", e, i, i))
-		}
-		assert.Contains(t, out.String(), fmt.Sprintf("executor-%d: All tasks are finished\n", e), "each executor says when it is done")
+			assert.Equal(t, 100, r.OK(), "every request of every executor must succeed; first failure: %v", r.FirstError())
+			assert.Zero(t, r.Failed())
+			assert.EqualValues(t, 100, srv.Requests(), "the server must see each request once")
+			for e := range 4 {
+				for i := range 25 {
+					assert.Contains(t, out.String(), fmt.Sprintf("executor %d, request %d: HelloWorld%d\n", e, i, i))
+				}
+				assert.Contains(t, out.String(), fmt.Sprintf("executor-%d: All tasks are finished\n", e), "each executor says when it is done")
+			}
+		})
 	}
 }
 

@@ -31,6 +31,11 @@ type Plan struct {
 	// the answer (-timeout); 0 means DefaultRequestTimeout. The delay the
 	// request asks for counts against it.
 	Timeout time.Duration
+	// SharedReactor makes the runtime mode share one reactor, with a thread
+	// of its own, between all executors, as the book does (-reactor
+	// shared). By default each executor drives a reactor of its own
+	// (-reactor per-executor; see mode_runtime_driven.go).
+	SharedReactor bool
 }
 
 // DefaultRequestTimeout is -timeout's default. It is generous on purpose:

@@ -90,6 +90,17 @@ type Reactor struct {
 	loopDone  chan struct{} // closed when the event loop has returned
 	closeOnce sync.Once
 	closeErr  error
+
+	// driven says no thread of the reactor's own runs the event loop: the
+	// executor that owns it runs it, one Turn at a time, whenever it has
+	// nothing else to do (NewDrivenReactor).
+	driven bool
+	// waiting is true while a Turn is inside the poller's wait, so that a
+	// wake-up from another thread knows it must interrupt it (WakeDriver).
+	waiting atomic.Bool
+	// turnReady and turnFired are Turn's buffers, kept to reuse their memory.
+	turnReady []int
+	turnFired []Waker
 }
 
 // NewReactor creates the poller, with the interrupt that can end its wait,
@@ -99,7 +110,7 @@ func NewReactor() (*Reactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
+	r := newReactorOn(p)
 	go func() {
 		defer close(r.loopDone)
 		// The event loop spends its life blocked in the poller's wait, a
@@ -118,6 +129,36 @@ func NewReactor() (*Reactor, error) {
 		r.eventLoop()
 	}()
 	return r, nil
+}
+
+// NewDrivenReactor creates a reactor with no thread of its own. Its owner
+// runs the event loop on its own thread, one Turn at a time: an executor
+// that drives its reactor (NewDrivingExecutor) waits in the poller instead
+// of on its Parker, so waiting for events and waiting for work are one
+// wait, and a socket's event reaches its task without any thread handing
+// it to another. PERFORMANCE.md measures what that saves.
+//
+// Only one goroutine may drive it; any may Register, SetWaker, add timers
+// or Close, as with NewReactor.
+func NewDrivenReactor() (*Reactor, error) {
+	p, err := newPoller()
+	if err != nil {
+		return nil, err
+	}
+	r := newReactorOn(p)
+	r.driven = true
+	close(r.loopDone) // there is no loop thread to wait for
+	return r, nil
+}
+
+// newReactorOn is the reactor's state around poller p, before anything runs.
+func newReactorOn(p *poller) *Reactor {
+	return &Reactor{
+		poller:    p,
+		wakers:    map[int]Waker{},
+		loopDone:  make(chan struct{}),
+		turnReady: make([]int, maxEvents),
+	}
 }
 
 // NextID returns a registration id never handed out before by this reactor.
@@ -289,29 +330,78 @@ func (r *Reactor) wakeLoop() error {
 //
 //workbook:exercise s04-reactor-close
 func (r *Reactor) eventLoop() {
-	ready := make([]int, maxEvents)
-	var fired []Waker
-	for {
-		var timeout time.Duration
-		fired, timeout = r.timers.next(time.Now(), fired[:0])
-		for _, w := range fired {
-			w.Wake()
+	for r.Turn(nil) {
+	}
+}
+
+// Turn is one round of the event loop, on the calling thread: fire the
+// timers that have expired, wait for events no longer than until the
+// nearest deadline left, and wake the events' tasks. It reports whether the
+// reactor still runs; after false, nothing will ever wake a task again.
+//
+// eventLoop calls it for ever on the reactor's own thread. An executor that
+// drives its reactor calls it instead of parking, with hasWork, its "is my
+// ready queue empty?": the wait must not start when a task is ready. The
+// order closes a race with a wake-up from another thread: waiting is set
+// first, then hasWork is asked; a Wake pushes its task first, then looks at
+// waiting (WakeDriver). Whatever the interleaving, either hasWork sees the
+// task, or the Wake sees waiting and interrupts the wait.
+//
+// When a timer fired, the wait only looks (timeout 0): its task is ready,
+// and a driving executor must get back to it.
+//
+//workbook:exercise s04-reactor-close
+func (r *Reactor) Turn(hasWork func() bool) bool {
+	if r.stopping.Load() {
+		return false
+	}
+	var timeout time.Duration
+	r.turnFired, timeout = r.timers.next(time.Now(), r.turnFired[:0])
+	for _, w := range r.turnFired {
+		w.Wake()
+	}
+	if len(r.turnFired) > 0 {
+		timeout = 0
+	}
+	r.fdLife.RLock()
+	if r.closed {
+		r.fdLife.RUnlock()
+		r.stop(ErrReactorClosed)
+		return false
+	}
+	r.waiting.Store(true)
+	if hasWork != nil && hasWork() {
+		timeout = 0
+	}
+	n, err := r.poller.wait(r.turnReady, timeout)
+	r.waiting.Store(false)
+	r.fdLife.RUnlock()
+	if err != nil {
+		r.stop(fmt.Errorf("%w: %w", ErrReactorClosed, err))
+		return false
+	}
+	for _, id := range r.turnReady[:n] {
+		if id != wakeID {
+			r.wake(id)
+			continue
 		}
-		n, err := r.poller.wait(ready, timeout)
-		if err != nil {
-			r.stop(fmt.Errorf("%w: %w", ErrReactorClosed, err))
-			return
+		if r.closing.Load() {
+			r.stop(ErrReactorClosed)
+			return false
 		}
-		for _, id := range ready[:n] {
-			if id != wakeID {
-				r.wake(id)
-				continue
-			}
-			if r.closing.Load() {
-				r.stop(ErrReactorClosed)
-				return
-			}
-		}
+	}
+	return true
+}
+
+// WakeDriver interrupts the wait of the executor that drives this reactor,
+// if it is inside one. A Waker calls it (through its Parker) after queueing
+// its task: a driving executor sleeps in the poller, not on the Parker's
+// token, so only this reaches it. A wake-up from the driving thread itself,
+// the common case (the reactor waking the tasks of its events), finds
+// waiting false and costs no system call.
+func (r *Reactor) WakeDriver() {
+	if r.waiting.Load() {
+		_ = r.wakeLoop()
 	}
 }
 

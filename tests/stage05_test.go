@@ -76,9 +76,20 @@ func TestStage05ModesReportEveryRequestInJSON(t *testing.T) {
 
 func TestStage05RuntimeModeRunsExecutorsSideBySide(t *testing.T) {
 	t.Parallel()
+	for _, placement := range []string{"per-executor", "shared"} {
+		t.Run(placement, func(t *testing.T) {
+			t.Parallel()
+			runExecutorsSideBySide(t, "-reactor", placement)
+		})
+	}
+}
+
+// runExecutorsSideBySide runs 3 executors × 3 requests with the extra
+// flags and checks that they ran at the same time.
+func runExecutorsSideBySide(t *testing.T, flags ...string) {
 	srv, _ := startDelayServer(t)
 
-	res := runStage(t, stage05, run{Args: []string{"-addr", srv.Addr(), "-executors", "3", "-requests", "3"}})
+	res := runStage(t, stage05, run{Args: append([]string{"-addr", srv.Addr(), "-executors", "3", "-requests", "3"}, flags...)})
 
 	require.Equal(t, 0, res.ExitCode, "%s", res)
 	for e := range 3 {
