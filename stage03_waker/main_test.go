@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,45 +32,10 @@ var reactorsStarted atomic.Int64
 // TestMain fails the run if any test leaves a goroutine behind (a delay
 // server not closed, a scripted server still waiting) other than the event
 // loops of stage 03's unstoppable reactors, or leaves a file descriptor open
-// other than their pollers' fds. It is leakcheck.Main with that allowance.
+// other than their pollers' fds.
 func TestMain(m *testing.M) {
-	// The Go runtime opens its own netpoller the first time a test uses the
-	// net package; open it now so the count below already includes it.
-	if ln, err := net.Listen("tcp", "127.0.0.1:0"); err == nil {
-		_ = ln.Close()
-	}
-	fdsBefore, err := leakcheck.OpenFDs()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "leakcheck: %v\n", err)
-		os.Exit(1)
-	}
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreAnyFunction("github.com/asyncworkbook/asyncgo/stage03_waker.(*Reactor).eventLoop"),
-		goleak.Cleanup(func(code int) {
-			if code == 0 {
-				code = checkFDs(fdsBefore, int(reactorsStarted.Load()))
-			}
-			os.Exit(code)
-		}))
-}
-
-// checkFDs compares the open fds with the count before the tests, allowing
-// one poller fd per reactor started. Sockets closed by servers' goroutines
-// may take a moment, so it waits for the count to settle.
-func checkFDs(before, reactors int) int {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		now, err := leakcheck.OpenFDs()
-		if err == nil && now <= before+reactors {
-			return 0
-		}
-		if time.Now().After(deadline) {
-			fmt.Fprintf(os.Stderr, "leakcheck: file descriptors leaked: %d open before the tests, %d after (%d allowed for the %d reactors); is a socket left unclosed? open now: %s\n",
-				before, now, reactors, reactors, leakcheck.DescribeFDs())
-			return 1
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	leakcheck.MainAllowingFDs(m, func() int { return int(reactorsStarted.Load()) },
+		goleak.IgnoreAnyFunction("github.com/asyncworkbook/asyncgo/stage03_waker.(*Reactor).eventLoop"))
 }
 
 // openFDs counts the open file descriptors for a test.

@@ -34,11 +34,11 @@ func runOnOwnReactors(ctx context.Context, t *target.Target, p Plan, r *Results)
 		reactors []*Reactor
 	)
 	stopWatching := context.AfterFunc(ctx, func() {
-		report.interrupted.Store(true)
 		mu.Lock()
 		defer mu.Unlock()
+		report.interrupted.Store(true) // also when no executor has started yet
 		for _, reactor := range reactors {
-			_ = reactor.Close()
+			interruptRuntime(reactor, report)
 		}
 	})
 	defer stopWatching()
