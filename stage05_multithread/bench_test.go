@@ -9,7 +9,10 @@
 //   - a wake from another OS thread until the woken task is polled, against
 //     a channel hand-off between two goroutines;
 //   - one whole GET against the in-process delay server (delay 0), against
-//     a goroutine with the net package (the goroutines mode's client).
+//     a goroutine with the net package (the goroutines mode's client);
+//   - a write and a read of one byte on a socket pair, with the raw calls
+//     of rawsyscall_linux.go against unix.Write and unix.Read, which tell
+//     the scheduler about every call.
 //
 // Run them with
 //
@@ -27,6 +30,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
 	"github.com/asyncworkbook/asyncgo/internal/target"
@@ -309,4 +313,41 @@ func startBenchServer(b *testing.B) *target.Target {
 	ap, err := netip.ParseAddrPort(srv.Addr())
 	require.NoError(b, err)
 	return &target.Target{AddrPort: ap, Host: srv.Addr()}
+}
+
+// BenchmarkSocketWriteRead is the bare cost of the bookkeeping the raw calls
+// skip: one byte written and read back on a Unix socket pair, so the kernel
+// work is as small as it gets. On this benchmark's own thread nobody wants
+// the P, so it shows only the announcing and taking back; what the raw
+// calls also save under load (sysmon handing Ps around during the long
+// loopback connects and closes) shows in the 10,000-request run instead.
+func BenchmarkSocketWriteRead(b *testing.B) {
+	calls := []struct {
+		name        string
+		write, read func(fd int, p []byte) (int, error)
+	}{
+		{"raw", rawWrite, rawRead},
+		{"unix", unix.Write, unix.Read},
+	}
+	for _, c := range calls {
+		b.Run(c.name, func(b *testing.B) {
+			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+			require.NoError(b, err)
+			b.Cleanup(func() {
+				unix.Close(fds[0])
+				unix.Close(fds[1])
+			})
+			one := []byte{'x'}
+			got := make([]byte, 1)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.write(fds[0], one); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := c.read(fds[1], got); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -6,8 +6,10 @@
 // its waker with it, so that the reactor wakes exactly this future's task
 // when the socket has news. New in stage 05, for running thousands of them:
 // no line per request unless asked for, SetWaker only when the waker
-// changed, pooled parse buffers, and three system calls fewer per request
-// (see start, sendRequest and closeSocket; PERFORMANCE.md measures them).
+// changed, pooled parse buffers, three system calls fewer per request
+// (see start, sendRequest and closeSocket), and the socket calls made raw,
+// out of sight of Go's scheduler (rawsyscall_linux.go says why it is safe).
+// PERFORMANCE.md measures each of these.
 
 package main
 
@@ -237,13 +239,16 @@ func (f *HTTPGetFuture) pending(w Waker) Poll[string] {
 func (f *HTTPGetFuture) start(w Waker) error {
 	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
 	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
-	// flags, and every later step is a plain system call on fd.
+	// flags, and every later step is a plain system call on fd. In this
+	// stage the calls are raw ones (rawConnect, rawWrite, rawRead,
+	// rawClose), which skip the bookkeeping Go does for calls that might
+	// block; rawsyscall_linux.go explains.
 	fd, err := newSocket(f.target.Domain())
 	if err != nil {
 		return fmt.Errorf("create socket: %w", err)
 	}
 	f.fd = fd
-	err = unix.Connect(fd, f.target.Sockaddr())
+	err = rawConnect(fd, f.target.AddrPort)
 	if err != nil && !errors.Is(err, unix.EINPROGRESS) && !errors.Is(err, unix.EINTR) {
 		// EINTR means a signal arrived, but the handshake carries on in the
 		// background exactly as with EINPROGRESS.
@@ -288,6 +293,12 @@ func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
 	if len(f.unsent) < before {
 		f.connected = true
 	}
+	if sent {
+		// The emptied slice still points into the request's bytes and would
+		// keep them alive while the answer takes its time: with 10,000
+		// requests waiting, that is almost a megabyte for nothing.
+		f.unsent = nil
+	}
 	if err == nil || f.connected {
 		return sent, err
 	}
@@ -312,7 +323,7 @@ func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
 //workbook:exercise s01-socket-io
 func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 	for len(f.unsent) > 0 {
-		n, err := unix.Write(f.fd, f.unsent)
+		n, err := rawWrite(f.fd, f.unsent)
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -338,7 +349,7 @@ func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 func (f *HTTPGetFuture) readResponse() (eof bool, err error) {
 	var chunk [4096]byte
 	for {
-		n, err := unix.Read(f.fd, chunk[:])
+		n, err := rawRead(f.fd, chunk[:])
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -442,6 +453,6 @@ func (f *HTTPGetFuture) closeSocket() {
 		f.reactor.Forget(f.fd, f.id)
 		f.registered = false
 	}
-	_ = unix.Close(f.fd)
+	_ = rawClose(f.fd)
 	f.fd = -1
 }
