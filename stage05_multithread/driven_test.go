@@ -68,8 +68,7 @@ func TestDrivenReactorTurnDoesNotWaitWhenATaskIsReady(t *testing.T) {
 func TestDrivenReactorTurnFiresADueTimerWithoutWaiting(t *testing.T) {
 	r := newDrivenTestReactor(t)
 	w := testWaker(3)
-	_, err := r.AddTimer(time.Now().Add(-time.Millisecond), w)
-	require.NoError(t, err)
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(-time.Millisecond), w))
 
 	assert.True(t, turnWithin(t, r, nil))
 

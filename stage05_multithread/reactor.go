@@ -405,9 +405,15 @@ func (r *Reactor) WakeDriver() {
 	}
 }
 
-// AddTimer asks the reactor to call w once deadline has passed, and returns
-// the timer, which CancelTimer takes back. Any goroutine may call it. A
-// deadline already past fires at the event loop's next turn.
+// AddTimer asks the reactor to call w once deadline has passed: it fills t
+// in and puts it in the heap, where it stays until it fires or CancelTimer
+// takes it back. Any goroutine may call it. A deadline already past fires
+// at the event loop's next turn.
+//
+// The caller owns t (a Sleep holds it as a field, so that adding a timer
+// allocates nothing) and must neither copy nor move it while it is in the
+// heap, nor add it while it is there already. A timer that has fired or
+// been cancelled may be added again.
 //
 // If the new deadline is earlier than the one the event loop is waiting
 // for, the loop is woken through the poller's interrupt, so that it waits
@@ -415,24 +421,25 @@ func (r *Reactor) WakeDriver() {
 // timerQueue.add).
 //
 // It fails with ErrReactorClosed once the event loop has stopped.
-func (r *Reactor) AddTimer(deadline time.Time, w Waker) (*Timer, error) {
-	t, wakeLoop, err := r.timers.add(deadline, w)
+func (r *Reactor) AddTimer(t *Timer, deadline time.Time, w Waker) error {
+	wakeLoop, err := r.timers.add(t, deadline, w)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if wakeLoop {
 		if err := r.wakeLoop(); err != nil {
 			r.timers.cancel(t)
-			return nil, fmt.Errorf("reactor: wake the event loop for a new timer: %w", err)
+			return fmt.Errorf("reactor: wake the event loop for a new timer: %w", err)
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // CancelTimer takes t back before it fires, and reports whether it did
-// (false: it has fired already, or was cancelled before). A future that
-// finishes before its timer cancels it, so that finished requests leave no
-// timers behind in the heap.
+// (false: it has fired already, was cancelled before, or was never added).
+// A future that finishes before its timer cancels it, so that finished
+// requests leave no timers behind in the heap. Once it returns, the reactor
+// no longer holds t, and t may be added again.
 func (r *Reactor) CancelTimer(t *Timer) bool {
 	return r.timers.cancel(t)
 }

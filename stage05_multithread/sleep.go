@@ -13,37 +13,57 @@ import (
 
 // Timekeeper is what a Sleep needs from the reactor: timers, and whether the
 // event loop still runs to fire them. *Reactor is the real one; tests pass
-// a fake.
+// a fake. AddTimer fills in the Timer it is given (its deadline and waker
+// above all: the Sleep reads them back), so the Sleep can hold the Timer
+// itself.
 type Timekeeper interface {
-	AddTimer(deadline time.Time, w Waker) (*Timer, error)
+	AddTimer(t *Timer, deadline time.Time, w Waker) error
 	CancelTimer(t *Timer) bool
 	Stopped() bool
 }
 
 // SleepFuture is ready once its duration has passed since its first poll.
 //
-// Its first poll works out the deadline and leaves a timer with the
+// Its first poll works out the deadline and leaves its timer with the
 // reactor; the reactor's thread calls the waker when the deadline passes,
 // and the next poll finds the time has come. A poll woken for another
 // reason (a task that also waits on a socket) looks at the clock and stays
 // pending. A Sleep that finishes, or is closed, cancels its timer, so
 // nothing is left in the reactor's heap.
+//
+// The Timer is a field, not a pointer: the Sleep and its timer are one
+// allocation, and the deadline and the waker are kept once, in the Timer.
+// The reactor's heap points into the Sleep while the timer waits, so a
+// SleepFuture must not be copied once polled (see Timer); Sleep returns a
+// pointer, and a TimeoutFuture holds its Sleep inside itself, set up where
+// it lies (init).
 type SleepFuture struct {
 	timers   Timekeeper
 	duration time.Duration
+	timer    Timer // its deadline is set at the first poll; its waker is the one the reactor calls
 
-	started   bool
-	done      bool
-	deadline  time.Time
-	timer     *Timer // the reactor's timer; nil before the first poll and after the end
-	lastWaker Waker  // the waker the timer calls
+	started bool
+	done    bool
+	// armed says that timer was added and not cancelled since: it is in
+	// the reactor's heap, or has fired meanwhile. Only then is there
+	// anything to cancel, or a waker to compare with.
+	armed bool
 }
 
 // Sleep returns a future that is ready d after its first poll. Like every
 // future it does nothing until then: the clock starts when it is first
 // polled, not when it is made.
 func Sleep(timers Timekeeper, d time.Duration) *SleepFuture {
-	return &SleepFuture{timers: timers, duration: d}
+	s := new(SleepFuture)
+	s.init(timers, d)
+	return s
+}
+
+// init sets up a Sleep where it lies, for a future that holds its Sleep by
+// value (TimeoutFuture): building one elsewhere and copying it in would be
+// a copy of a Timer.
+func (s *SleepFuture) init(timers Timekeeper, d time.Duration) {
+	s.timers, s.duration = timers, d
 }
 
 // Poll reports whether the sleep is over, and otherwise makes sure the
@@ -55,10 +75,12 @@ func (s *SleepFuture) Poll(w Waker) Poll[struct{}] {
 	}
 	now := time.Now()
 	if !s.started {
+		// Not added yet, so no other thread looks at the timer: the
+		// deadline can go straight in (AddTimer writes it again, the same).
 		s.started = true
-		s.deadline = now.Add(s.duration)
+		s.timer.deadline = now.Add(s.duration)
 	}
-	if !now.Before(s.deadline) {
+	if !now.Before(s.timer.deadline) {
 		s.finish()
 		return Ready(struct{}{})
 	}
@@ -67,26 +89,28 @@ func (s *SleepFuture) Poll(w Waker) Poll[struct{}] {
 		return Failed[struct{}](ErrReactorClosed)
 	}
 	// A timer holds one waker. A poll with another waker (the task has
-	// moved) replaces the timer, so that the latest waker is the one
-	// called, as the Future contract asks.
-	if s.timer != nil && w == s.lastWaker {
+	// moved) replaces the timer's, so that the latest waker is the one
+	// called, as the Future contract asks. Reading timer.waker needs no
+	// lock: only this Sleep's own AddTimer calls write it; the reactor
+	// only reads it.
+	if s.armed && w == s.timer.waker {
 		return Pending[struct{}]()
 	}
-	if s.timer != nil {
-		s.timers.CancelTimer(s.timer)
+	if s.armed {
+		// Out of the heap first: the same Timer cannot be in it twice.
+		s.timers.CancelTimer(&s.timer)
 	}
-	timer, err := s.timers.AddTimer(s.deadline, w)
-	if err != nil {
-		s.timer = nil
+	if err := s.timers.AddTimer(&s.timer, s.timer.deadline, w); err != nil {
+		s.armed = false
 		s.finish()
 		return Failed[struct{}](err)
 	}
-	s.timer, s.lastWaker = timer, w
+	s.armed = true
 	return Pending[struct{}]()
 }
 
 // Deadline is when the sleep is over; zero before the first poll.
-func (s *SleepFuture) Deadline() time.Time { return s.deadline }
+func (s *SleepFuture) Deadline() time.Time { return s.timer.deadline }
 
 // Close abandons the sleep: its timer, if still waiting, is cancelled and
 // never wakes anybody.
@@ -95,13 +119,13 @@ func (s *SleepFuture) Close() error {
 	return nil
 }
 
-// finish cancels the timer, if there is one, and ends the future. Cancelling
-// a timer that has fired is harmless, so there is no need to know whether
-// it did.
+// finish cancels the timer, if it was added, and ends the future.
+// Cancelling a timer that has fired is harmless, so there is no need to
+// know whether it did.
 func (s *SleepFuture) finish() {
-	if s.timer != nil {
-		s.timers.CancelTimer(s.timer)
-		s.timer = nil
+	if s.armed {
+		s.timers.CancelTimer(&s.timer)
+		s.armed = false
 	}
 	s.done = true
 }

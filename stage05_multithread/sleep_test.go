@@ -28,8 +28,7 @@ func TestTimerWakesItsWakerOnceTheDeadlineHasPassed(t *testing.T) {
 	w := testWaker(1)
 	deadline := time.Now().Add(30 * time.Millisecond)
 
-	_, err := r.AddTimer(deadline, w)
-	require.NoError(t, err)
+	require.NoError(t, r.AddTimer(new(Timer), deadline, w))
 	waitWoken(t, w, "a timer must wake its waker when its deadline passes")
 
 	assert.False(t, time.Now().Before(deadline), "the timer fired before its deadline")
@@ -39,16 +38,14 @@ func TestTimerWakesItsWakerOnceTheDeadlineHasPassed(t *testing.T) {
 func TestEarlierTimerInterruptsAWaitForALaterOne(t *testing.T) {
 	r := newTestReactor(t)
 	late := testWaker(1)
-	_, err := r.AddTimer(time.Now().Add(time.Hour), late)
-	require.NoError(t, err)
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(time.Hour), late))
 	// Let the loop settle into its hour-long wait, so the next timer really
 	// has to interrupt it. The interrupt has been taken once it is.
 	require.Eventually(t, func() bool { return !interruptPending(t, r.poller) }, generous, time.Millisecond)
 
 	early := testWaker(2)
 	start := time.Now()
-	_, err = r.AddTimer(start.Add(20*time.Millisecond), early)
-	require.NoError(t, err)
+	require.NoError(t, r.AddTimer(new(Timer), start.Add(20*time.Millisecond), early))
 
 	waitWoken(t, early, "a timer earlier than the one the event loop waits for must wake the loop (AddTimer calls wakeLoop)")
 	assert.Less(t, time.Since(start), generous)
@@ -63,8 +60,7 @@ func TestEarlierTimerInterruptsAWaitForALaterOne(t *testing.T) {
 func TestWakeUpForATimerIsDrainedSoTheLoopDoesNotSpin(t *testing.T) {
 	r := newTestReactor(t)
 
-	_, err := r.AddTimer(time.Now().Add(time.Hour), testWaker(1))
-	require.NoError(t, err)
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(time.Hour), testWaker(1)))
 
 	// An interrupt left pending (an eventfd left readable, a user event
 	// left triggered) would end every later wait at once, and the
@@ -77,15 +73,14 @@ func TestWakeUpForATimerIsDrainedSoTheLoopDoesNotSpin(t *testing.T) {
 func TestCancelledTimerNeverWakes(t *testing.T) {
 	r := newTestReactor(t)
 	cancelled := testWaker(1)
-	timer, err := r.AddTimer(time.Now().Add(20*time.Millisecond), cancelled)
-	require.NoError(t, err)
+	timer := new(Timer)
+	require.NoError(t, r.AddTimer(timer, time.Now().Add(20*time.Millisecond), cancelled))
 	require.True(t, r.CancelTimer(timer))
 
 	// A later timer that fires proves the loop went past the cancelled
 	// one's deadline.
 	witness := testWaker(2)
-	_, err = r.AddTimer(time.Now().Add(60*time.Millisecond), witness)
-	require.NoError(t, err)
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(60*time.Millisecond), witness))
 	waitWoken(t, witness)
 
 	assert.Empty(t, cancelled.ready.TakeAll(nil), "a cancelled timer must never wake its waker")
@@ -96,14 +91,14 @@ func TestClosingTheReactorWakesTasksWaitingOnTimersAndRefusesNewOnes(t *testing.
 	r, err := NewReactor()
 	require.NoError(t, err)
 	w := testWaker(1)
-	_, err = r.AddTimer(time.Now().Add(time.Hour), w)
-	require.NoError(t, err)
+	timer := new(Timer)
+	require.NoError(t, r.AddTimer(timer, time.Now().Add(time.Hour), w))
 
 	require.NoError(t, r.Close())
 
 	waitWoken(t, w, "a task waiting on a timer must be woken when the reactor stops, or it sleeps for ever")
-	_, err = r.AddTimer(time.Now(), testWaker(2))
-	assert.ErrorIs(t, err, ErrReactorClosed)
+	assert.ErrorIs(t, r.AddTimer(new(Timer), time.Now(), testWaker(2)), ErrReactorClosed)
+	assert.False(t, r.CancelTimer(timer), "the stopped reactor let go of every timer")
 	assert.Zero(t, r.PendingTimers())
 }
 
@@ -187,6 +182,27 @@ func TestSleepAddsOneTimerAndReplacesItOnlyForANewWaker(t *testing.T) {
 	assert.Equal(t, 2, timers.added, "a new waker replaces the timer, so the latest waker is the one called")
 	assert.Equal(t, 1, timers.cancelled, "the old timer is cancelled")
 	assert.Equal(t, w2, timers.last.waker)
+	assert.Same(t, &s.timer, timers.last, "the Sleep hands the reactor its own Timer, every time: no Timer is made per poll")
+}
+
+func TestSleepPolledByANewWakerKeepsOneTimerWithTheNewWaker(t *testing.T) {
+	r := newTestReactor(t)
+	// An hour, so that no stall of a loaded machine can end the sleep
+	// between the two polls.
+	s := Sleep(r, time.Hour)
+	first, second := testWaker(1), testWaker(2)
+
+	require.False(t, s.Poll(first).Ready)
+	require.False(t, s.Poll(second).Ready)
+	assert.Equal(t, 1, r.PendingTimers(), "the Sleep's one Timer is cancelled and added again, not added twice")
+
+	// Closing the reactor wakes every timer still in the heap: a Timer
+	// left in it twice would wake the first waker too.
+	require.NoError(t, r.Close())
+
+	waitWoken(t, second, "the timer must hold the latest poll's waker")
+	assert.Empty(t, first.ready.TakeAll(nil), "the first waker was replaced and must not be called")
+	assert.ErrorIs(t, s.Poll(second).Err, ErrReactorClosed)
 }
 
 func TestClosedSleepCancelsItsTimer(t *testing.T) {
@@ -225,8 +241,46 @@ func TestSleepLeavesNoFDOrTimerBehind(t *testing.T) {
 	require.NoError(t, r.Close())
 }
 
+// keptSleep keeps the Sleeps of the allocation test and benchmark
+// reachable, as a task keeps its future in a real run (see keptFuture).
+var keptSleep *SleepFuture
+
+// sleepPendingThenClosed is a Sleep made, polled once pending (its timer
+// goes into r's heap) and closed (the timer comes out).
+func sleepPendingThenClosed(tb testing.TB, r *Reactor, w Waker) {
+	s := Sleep(r, time.Hour)
+	keptSleep = s
+	if s.Poll(w).Ready {
+		tb.Fatal("a sleep of an hour is over at once")
+	}
+	_ = s.Close()
+}
+
+func TestPendingSleepIsOneAllocation(t *testing.T) {
+	r := newDrivenTestReactor(t) // the real heap, and no reactor thread allocating meanwhile
+	w := testWaker(1)
+
+	allocs := testing.AllocsPerRun(1000, func() { sleepPendingThenClosed(t, r, w) })
+
+	assert.Equal(t, 1.0, allocs, "a Sleep and its Timer must be one allocation: the Timer is a field of the Sleep, and AddTimer makes none")
+	assert.Zero(t, r.PendingTimers())
+}
+
+// BenchmarkSleepPendingThenClosed is a Sleep's memory (run with -benchmem).
+func BenchmarkSleepPendingThenClosed(b *testing.B) {
+	r, err := NewDrivenReactor()
+	require.NoError(b, err)
+	defer func() { require.NoError(b, r.Close()) }()
+	w := testWaker(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		sleepPendingThenClosed(b, r, w)
+	}
+}
+
 // fakeTimekeeper is a test double for the reactor's timers: it counts what a
-// future asks of it and fires nothing.
+// future asks of it and fires nothing. Like the reactor, it fills in the
+// Timer it is given, which the Sleep reads back.
 type fakeTimekeeper struct {
 	added, cancelled int
 	stopped          bool
@@ -234,13 +288,14 @@ type fakeTimekeeper struct {
 }
 
 // AddTimer implements Timekeeper.
-func (f *fakeTimekeeper) AddTimer(deadline time.Time, w Waker) (*Timer, error) {
+func (f *fakeTimekeeper) AddTimer(t *Timer, deadline time.Time, w Waker) error {
 	if f.stopped {
-		return nil, ErrReactorClosed
+		return ErrReactorClosed
 	}
 	f.added++
-	f.last = &Timer{deadline: deadline, waker: w}
-	return f.last, nil
+	t.deadline, t.waker = deadline, w
+	f.last = t
+	return nil
 }
 
 // CancelTimer implements Timekeeper.

@@ -162,3 +162,55 @@ func TestGoroutinesModeTimesOutWithTheSameErrorAsTheRuntime(t *testing.T) {
 	assert.Contains(t, r.FirstError().Error(), fmt.Sprintf("from %s: read response: timeout after 100ms: no complete answer in time", srv.Addr()))
 	require.Eventually(t, func() bool { return srv.closed.Load() == 2 }, generous, time.Millisecond, "every timed-out connection must be closed")
 }
+
+// neverReady is a future that stays pending and allocates nothing, so that
+// counting allocations around it counts only the timeout's own.
+type neverReady struct{}
+
+// Poll implements Future.
+func (neverReady) Poll(Waker) Poll[string] { return Pending[string]() }
+
+// keptFuture keeps the futures of the allocation test and benchmark
+// reachable, as a task keeps its future in a real run: without it the
+// compiler may see that a future never leaves the loop and put it on the
+// stack, and the count would be lower than a request really costs.
+var keptFuture Future[string]
+
+// timeoutPendingThenClosed is one request's worth of timeout machinery:
+// WithTimeout made, polled once pending (its timer goes into r's heap) and
+// closed (the timer comes out).
+func timeoutPendingThenClosed(tb testing.TB, r *Reactor, w Waker) {
+	f := WithTimeout[string](neverReady{}, time.Hour, r)
+	keptFuture = f
+	if f.Poll(w).Ready {
+		tb.Fatal("a timeout of an hour is over at once")
+	}
+	_ = f.Close()
+}
+
+func TestWithTimeoutAroundAPendingFutureIsOneAllocation(t *testing.T) {
+	// A driven reactor has no thread of its own that could allocate while
+	// the test counts, and its heap is the real one.
+	r := newDrivenTestReactor(t)
+	w := testWaker(1)
+
+	// AllocsPerRun runs once first, which grows the heap's slice to hold
+	// one timer; the runs it counts reuse that room.
+	allocs := testing.AllocsPerRun(1000, func() { timeoutPendingThenClosed(t, r, w) })
+
+	assert.Equal(t, 1.0, allocs, "the TimeoutFuture must be the only allocation: its Sleep and the Sleep's Timer live inside it")
+	assert.Zero(t, r.PendingTimers())
+}
+
+// BenchmarkWithTimeoutPendingThenClosed is the timeout's memory per request
+// (run with -benchmem): the TimeoutFuture, with its Sleep and Timer inside.
+func BenchmarkWithTimeoutPendingThenClosed(b *testing.B) {
+	r, err := NewDrivenReactor()
+	require.NoError(b, err)
+	defer func() { require.NoError(b, r.Close()) }()
+	w := testWaker(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		timeoutPendingThenClosed(b, r, w)
+	}
+}

@@ -18,21 +18,59 @@ import (
 
 // Timer is one deadline the reactor watches. When the deadline passes, the
 // reactor's thread calls the timer's waker once, and the timer is done.
-// AddTimer hands it out; CancelTimer takes it back before it fires.
+// AddTimer fills it in and puts it in the heap; CancelTimer takes it back
+// before it fires.
+//
+// The caller owns the Timer, not the reactor: a Sleep holds its Timer as a
+// field, so a waiting Sleep (and a request's timeout around it) is one
+// allocation, not one for the future and another for its timer. With 10,000
+// requests waiting at once, that is 10,000 allocations fewer, and peak
+// memory is what this stage is measured on. Tokio's Sleep keeps its timer
+// entry inside itself in the same way, and the Linux kernel embeds its
+// hrtimers in the structures that wait on them.
+//
+// The heap holds the Timer's address, so a Timer must not be copied or
+// moved while it is in the heap (from AddTimer until it fires or is
+// cancelled): the heap would go on using the old place, and a copy would
+// hold an index that is not its own. Go's garbage collector never moves a
+// value, and a Sleep is allocated once and then only used through its
+// pointer, so its Timer stays where it was at the first poll; noCopy makes
+// `go vet` report any copy of a Timer (or of a Sleep holding one).
 //
 // The Timer is its own handle: CancelTimer finds it in the heap through its
 // index, so no map from an id to the timer is needed, and since Go never
 // reuses the memory of a value still referenced, a handle can never point
-// at somebody else's timer.
+// at somebody else's timer. A Timer that has fired or been cancelled
+// (index -1) may be added again, with a new deadline or a new waker. Its
+// zero value is ready to be added.
+//
+// Who touches what, so that the owner needs no lock to read its own Timer:
+// deadline and waker are written only by the owner (through AddTimer, or
+// directly before the Timer is first added), and the reactor only reads
+// them, under the queue's lock. seq and index belong to the queue and are
+// only used under its lock.
 type Timer struct {
+	noCopy   noCopy
 	deadline time.Time
 	seq      uint64 // the order timers were added, so equal deadlines fire first come, first served
 	waker    Waker
 	index    int // where the timer sits in the heap; -1 once it has fired or been cancelled
 }
 
-// Deadline is when the timer fires.
+// Deadline is when the timer fires (once added).
 func (t *Timer) Deadline() time.Time { return t.deadline }
+
+// noCopy marks a struct that must not be copied once in use: `go vet`'s
+// copylocks check reports a copy of any struct holding a value whose type
+// has Lock and Unlock methods (sync.WaitGroup does the same). It takes no
+// memory.
+type noCopy struct{}
+
+// Lock is never called; it is there for go vet.
+func (*noCopy) Lock() {}
+
+// Unlock is never called; it is there for go vet.
+func (*noCopy) Unlock() {}
 
 // timerHeap keeps the timers in the order container/heap wants: the timer
 // with the nearest deadline at index 0.
@@ -85,7 +123,7 @@ func (h *timerHeap) Push(x any) {
 func (h *timerHeap) Pop() any {
 	old := *h
 	t := old[len(old)-1]
-	old[len(old)-1] = nil // the slice must not keep the timer (and its waker) alive
+	old[len(old)-1] = nil // the slice must not keep the timer (and the future holding it) alive
 	*h = old[:len(old)-1]
 	t.index = -1
 	return t
@@ -111,20 +149,21 @@ type timerQueue struct {
 	stopped bool
 }
 
-// add puts a timer for deadline in the heap. It reports whether the event
+// add fills t in (deadline, its place in the order, waker) and puts it in
+// the heap. t must not be in the heap already. It reports whether the event
 // loop must be woken to notice it: only when the new deadline comes before
 // the one the loop is waiting for. A run of 10,000 requests, whose deadlines
 // all lie after the first one's, wakes the loop once, not 10,000 times.
 //
 //workbook:exercise s05-timers
-func (q *timerQueue) add(deadline time.Time, w Waker) (t *Timer, wakeLoop bool, err error) {
+func (q *timerQueue) add(t *Timer, deadline time.Time, w Waker) (wakeLoop bool, err error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.stopped {
-		return nil, false, ErrReactorClosed
+		return false, ErrReactorClosed
 	}
 	q.lastSeq++
-	t = &Timer{deadline: deadline, seq: q.lastSeq, waker: w}
+	t.deadline, t.seq, t.waker = deadline, q.lastSeq, w
 	heap.Push(&q.timers, t)
 	if q.wakeBy.IsZero() || deadline.Before(q.wakeBy) {
 		// The loop is told once; until it has looked again, the new
@@ -132,11 +171,14 @@ func (q *timerQueue) add(deadline time.Time, w Waker) (t *Timer, wakeLoop bool, 
 		q.wakeBy = deadline
 		wakeLoop = true
 	}
-	return t, wakeLoop, nil
+	return wakeLoop, nil
 }
 
-// cancel takes t out of the heap, if it is still there, and reports whether
-// it was (false: it has fired already, or was cancelled before).
+// cancel takes t out of the heap, if it is in it, and reports whether it
+// was (false: it has fired already, was cancelled before, or was never
+// added). Since the caller owns its Timers, one never added can reach
+// here, and its index (0 in the zero value) would name another timer's
+// slot: the slot must hold t itself.
 //
 // The event loop is not woken, even when t was the timer it waits for: it
 // will wake at t's deadline, find nothing expired and wait again. One
@@ -147,7 +189,7 @@ func (q *timerQueue) add(deadline time.Time, w Waker) (t *Timer, wakeLoop bool, 
 func (q *timerQueue) cancel(t *Timer) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if t.index < 0 {
+	if t.index < 0 || t.index >= len(q.timers) || q.timers[t.index] != t {
 		return false
 	}
 	heap.Remove(&q.timers, t.index)

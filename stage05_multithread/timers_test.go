@@ -17,11 +17,13 @@ import (
 // base is the made-up "now" of the heap tests.
 var base = time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 
-// addTimer adds a timer for task id at base+offset and fails the test if the
-// queue refuses it.
+// addTimer adds a new timer for task id at base+offset and fails the test
+// if the queue refuses it. Each timer is its own allocation here; in the
+// runtime it is a field of the Sleep that waits on it.
 func addTimer(t *testing.T, q *timerQueue, offset time.Duration, id int) *Timer {
 	t.Helper()
-	timer, _, err := q.add(base.Add(offset), testWaker(id))
+	timer := new(Timer)
+	_, err := q.add(timer, base.Add(offset), testWaker(id))
 	require.NoError(t, err)
 	return timer
 }
@@ -150,24 +152,68 @@ func TestCancelInTheMiddleKeepsTheHeapInOrder(t *testing.T) {
 	assert.Len(t, fired, 66)
 }
 
+func TestAddFillsInTheCallersTimer(t *testing.T) {
+	var q timerQueue
+	var timer Timer
+	w := testWaker(1)
+
+	_, err := q.add(&timer, base.Add(time.Second), w)
+
+	require.NoError(t, err)
+	assert.Equal(t, base.Add(time.Second), timer.Deadline(), "add must set the timer's deadline: a Sleep reads it back")
+	assert.Equal(t, w, timer.waker, "add must set the timer's waker: a Sleep compares it with the next poll's")
+	require.Equal(t, 1, q.len())
+	assert.Same(t, &timer, q.timers[0], "the heap holds the caller's Timer itself, not a copy or a new one")
+}
+
+func TestATimerThatFiredOrWasCancelledCanBeAddedAgain(t *testing.T) {
+	var q timerQueue
+	fired := addTimer(t, &q, time.Second, 1)
+	cancelled := addTimer(t, &q, 2*time.Second, 2)
+	got, _ := q.next(base.Add(time.Second), nil)
+	require.Equal(t, []int{1}, firedIDs(got))
+	require.True(t, q.cancel(cancelled))
+
+	// The same two Timers again, as a Sleep polled by a new waker does,
+	// now in the opposite order.
+	_, err := q.add(fired, base.Add(4*time.Second), testWaker(11))
+	require.NoError(t, err)
+	_, err = q.add(cancelled, base.Add(3*time.Second), testWaker(12))
+	require.NoError(t, err)
+	got, _ = q.next(base.Add(time.Hour), nil)
+
+	assert.Equal(t, []int{12, 11}, firedIDs(got), "a re-added timer fires at its new deadline with its new waker (add sets deadline, seq and waker every time)")
+	assert.Zero(t, q.len())
+}
+
+func TestCancellingATimerThatWasNeverAddedReportsFalse(t *testing.T) {
+	var q timerQueue
+	addTimer(t, &q, time.Second, 1)
+	var never Timer // its index is 0, the slot of timer 1
+
+	assert.False(t, q.cancel(&never), "a Timer that is not in the heap cannot be cancelled: cancel must check that the slot at its index holds it")
+	fired, _ := q.next(base.Add(time.Hour), nil)
+	assert.Equal(t, []int{1}, firedIDs(fired), "cancelling a timer never added must leave the others alone")
+}
+
 func TestOnlyATimerEarlierThanTheLoopsDeadlineWakesTheLoop(t *testing.T) {
 	var q timerQueue
 
-	_, wake, err := q.add(base.Add(10*time.Second), testWaker(1))
+	wake, err := q.add(new(Timer), base.Add(10*time.Second), testWaker(1))
 	require.NoError(t, err)
 	assert.True(t, wake, "the loop waits without a timeout, so the first timer must wake it")
 
-	_, wake, _ = q.add(base.Add(20*time.Second), testWaker(2))
+	wake, _ = q.add(new(Timer), base.Add(20*time.Second), testWaker(2))
 	assert.False(t, wake, "a later deadline: the loop wakes for the earlier one anyway and then sees this one")
 
-	_, wake, _ = q.add(base.Add(5*time.Second), testWaker(3))
+	wake, _ = q.add(new(Timer), base.Add(5*time.Second), testWaker(3))
 	assert.True(t, wake, "an earlier deadline: the loop would sleep through it")
 
-	_, wake, _ = q.add(base.Add(7*time.Second), testWaker(4))
+	wake, _ = q.add(new(Timer), base.Add(7*time.Second), testWaker(4))
 	assert.False(t, wake, "the loop has already been told to look by 5 s")
 
 	q.next(base, nil) // the loop looks again and waits for the 5 s timer
-	_, wake, _ = q.add(base.Add(6*time.Second), testWaker(5))
+	wake, _ = q.add(new(Timer), base.Add(6*time.Second), testWaker(5))
 	assert.False(t, wake)
 }
 
@@ -179,7 +225,7 @@ func TestStoppedQueueRefusesTimersAndHandsBackTheWaiting(t *testing.T) {
 
 	assert.Equal(t, []int{1}, firedIDs(waiting), "the waiting timers' wakers are woken as the reactor stops")
 	assert.False(t, q.cancel(timer))
-	_, _, err := q.add(base, testWaker(2))
+	_, err := q.add(new(Timer), base, testWaker(2))
 	assert.ErrorIs(t, err, ErrReactorClosed, "no timer can fire once the event loop has stopped")
 	assert.Zero(t, q.len())
 }
