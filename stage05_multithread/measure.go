@@ -5,8 +5,7 @@
 //
 // What the kernel can tell differs between systems; the parts that differ
 // live in measure_linux.go, measure_darwin.go and measure_freebsd.go, each
-// with the same small API: newThreadCounter, threadCPUTime, pauseThread and
-// maxRSSUnit.
+// with the same small API: newThreadCounter, threadCPUTime and maxRSSUnit.
 
 package main
 
@@ -14,7 +13,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -78,9 +76,8 @@ func (m *Measurement) Stop() Figures {
 	return Figures{
 		Wall: wall,
 		// The sampler's own work is not the mode's: take it out. What is
-		// left of the measuring cost is the Go scheduler noticing the
-		// sampler's sleeps: at the longest interval, about 5 ms per second of
-		// run on the machine this was written on.
+		// left of the measuring cost is the scheduler waking the sampler
+		// once per interval (see ThreadSampler).
 		CPU:       usage.cpu - m.cpu0 - m.sampler.OwnCPU(),
 		PeakRSSKB: usage.maxRSSKB,
 		OSThreads: threads,
@@ -131,18 +128,24 @@ func maxRSSToKB(maxRSS, unit int64) int64 {
 // bound. Counting exactly would need a hook where the runtime creates threads,
 // which Go does not offer.
 //
-// The sampler must not disturb what it measures. A Go ticker would wake the
-// scheduler every interval, and on some machines each wake-up costs 100 µs of
-// CPU, as much as a small run's whole work. So the sampler has an OS thread
-// of its own that sleeps in the kernel (pauseThread), it measures that
-// thread's CPU time so Measurement can subtract it, and it leaves its own
-// thread out of the count when it samples its own process.
+// The sampler must not disturb what it measures, and its first design did.
+// It had an OS thread of its own that slept in the kernel between samples
+// (nanosleep(2)), so that no Go timer would wake the scheduler. But a
+// thread in a long system call is exactly what Go's monitor thread, sysmon,
+// watches for: every sleep got the sampler's P taken away, and each time
+// that sent sysmon back to checking every 20 µs, some sixty wake-ups per
+// sample. On the 10,000-request run that was 40 ms of CPU time, 5 % of the
+// runtime's whole figure, charged to whichever mode was being measured.
+// So now it is an ordinary goroutine that waits on a Go ticker: a wake-up
+// per interval, in the scheduler's own idle wait, nothing for sysmon to
+// watch. It still pins itself to its thread while it samples, to time its
+// own work with the thread's CPU clock, which Measurement subtracts.
 type ThreadSampler struct {
-	counter   threadCounter
-	ownThread int // 1 when the sampled process is the sampler's own
-	every     time.Duration
-	stopping  atomic.Bool
-	done      chan struct{}
+	counter  threadCounter
+	every    time.Duration
+	stop     chan struct{} // closed by Stop
+	stopOnce sync.Once
+	done     chan struct{} // closed by loop once it has ended
 
 	mu     sync.Mutex
 	peak   int
@@ -164,13 +167,11 @@ type threadCounter interface {
 func StartThreadSampler(pid int, every time.Duration) *ThreadSampler {
 	s := &ThreadSampler{
 		every: every,
+		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
 		// Made here rather than in loop: on Linux this opens the child's
 		// /proc file while the child surely still exists.
 		counter: newThreadCounter(pid),
-	}
-	if pid == os.Getpid() {
-		s.ownThread = 1
 	}
 	go s.loop()
 	return s
@@ -178,20 +179,32 @@ func StartThreadSampler(pid int, every time.Duration) *ThreadSampler {
 
 func (s *ThreadSampler) loop() {
 	defer close(s.done)
-	// Never unlocked: the thread is the sampler's alone and ends with it.
-	runtime.LockOSThread()
-	cpu0 := threadCPUTime()
+	defer s.counter.close()
+	ticker := time.NewTicker(s.every)
+	defer ticker.Stop()
 	for {
-		s.sample()
-		if s.stopping.Load() {
-			break
+		s.timedSample()
+		select {
+		case <-ticker.C:
+		case <-s.stop:
+			s.timedSample() // the last look, right at the end of the run
+			return
 		}
-		pauseThread(s.every)
 	}
+}
+
+// timedSample takes one sample and adds the CPU time it took to the
+// sampler's own. The goroutine stays on one thread meanwhile, so that the
+// thread's CPU clock, read before and after, counts this sample's work and
+// nobody else's.
+func (s *ThreadSampler) timedSample() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0 := threadCPUTime()
+	s.sample()
 	own := threadCPUTime() - cpu0
-	s.counter.close()
 	s.mu.Lock()
-	s.ownCPU = own
+	s.ownCPU += own
 	s.mu.Unlock()
 }
 
@@ -203,7 +216,7 @@ func (s *ThreadSampler) sample() {
 		return
 	}
 	s.mu.Lock()
-	s.peak = max(s.peak, count-s.ownThread)
+	s.peak = max(s.peak, count)
 	s.mu.Unlock()
 }
 
@@ -222,9 +235,10 @@ func (s *ThreadSampler) OwnCPU() time.Duration {
 }
 
 // Stop has the sampler take a last sample (so a run shorter than one interval
-// is still seen), waits for it to end, and returns the peak.
+// is still seen), waits for it to end, and returns the peak. Calling it again
+// only returns the peak.
 func (s *ThreadSampler) Stop() int {
-	s.stopping.Store(true)
+	s.stopOnce.Do(func() { close(s.stop) })
 	<-s.done
 	return s.Peak()
 }

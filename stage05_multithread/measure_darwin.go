@@ -68,14 +68,3 @@ func threadCPUTime() time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
-
-// pauseThread puts the calling OS thread to sleep in the kernel for d,
-// without waking the Go scheduler the way a timer would. x/sys/unix has no
-// nanosleep for macOS; select(2) with no descriptors is the classic
-// equivalent.
-func pauseThread(d time.Duration) {
-	tv := unix.NsecToTimeval(d.Nanoseconds())
-	// A signal may cut the sleep short (EINTR); that only means an early
-	// sample.
-	_, _ = unix.Select(0, nil, nil, nil, &tv)
-}

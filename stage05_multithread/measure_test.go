@@ -67,11 +67,11 @@ func (c *scriptedCounter) close() { c.closed = true }
 
 func TestThreadSamplerKeepsThePeakAndSkipsUnknownCounts(t *testing.T) {
 	counter := &scriptedCounter{counts: []int{3, 9, 4}}
-	s := &ThreadSampler{counter: counter, ownThread: 1}
+	s := &ThreadSampler{counter: counter}
 	for range 5 { // the last two looks find no count
 		s.sample()
 	}
-	assert.Equal(t, 8, s.Peak(), "the peak of 9, less the sampler's own thread")
+	assert.Equal(t, 9, s.Peak())
 
 	unknown := &ThreadSampler{counter: &scriptedCounter{}}
 	unknown.sample()
@@ -80,10 +80,11 @@ func TestThreadSamplerKeepsThePeakAndSkipsUnknownCounts(t *testing.T) {
 
 func TestThreadSamplerClosesItsCounter(t *testing.T) {
 	counter := &scriptedCounter{counts: []int{2}}
-	s := &ThreadSampler{counter: counter, every: time.Millisecond, done: make(chan struct{})}
+	s := &ThreadSampler{counter: counter, every: time.Millisecond, stop: make(chan struct{}), done: make(chan struct{})}
 	go s.loop()
 	assert.Equal(t, 2, s.Stop())
 	assert.True(t, counter.closed)
+	assert.Equal(t, 2, s.Stop(), "a second Stop only gives the peak again")
 }
 
 func TestMaxRSSToKBConvertsEachSystemsUnit(t *testing.T) {

@@ -1,8 +1,8 @@
 //go:build linux || freebsd
 
-// measure_nanosleep.go gives the thread sampler its pause and its own CPU
-// time on the systems that have nanosleep(2) in x/sys/unix and a per-thread
-// getrusage (RUSAGE_THREAD): Linux and FreeBSD.
+// measure_threadcpu.go gives the thread sampler its own CPU time on the
+// systems that have a per-thread getrusage (RUSAGE_THREAD): Linux and
+// FreeBSD. measure_darwin.go has the macOS way.
 
 package main
 
@@ -20,13 +20,4 @@ func threadCPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// pauseThread puts the calling OS thread to sleep in the kernel for d,
-// without waking the Go scheduler the way a timer would.
-func pauseThread(d time.Duration) {
-	pause := unix.NsecToTimespec(d.Nanoseconds())
-	// A signal may cut the sleep short (EINTR); that only means an early
-	// sample.
-	_ = unix.Nanosleep(&pause, nil)
 }
