@@ -12,7 +12,6 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"syscall"
 	"testing"
 	"time"
 
@@ -108,27 +107,17 @@ func TestRawConnectToAClosedPortIsRefused(t *testing.T) {
 // of another test that has been given the same number in between.
 func socketPairToClose(t *testing.T) (a, b int, closeB func() error) {
 	t.Helper()
-	syscall.ForkLock.RLock()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err == nil {
-		unix.CloseOnExec(fds[0])
-		unix.CloseOnExec(fds[1])
-	}
-	syscall.ForkLock.RUnlock()
-	require.NoError(t, err)
+	a, b = openSocketPair(t)
 	closed := false
 	t.Cleanup(func() {
-		_ = unix.Close(fds[0])
+		_ = unix.Close(a)
 		if !closed {
-			_ = unix.Close(fds[1])
+			_ = unix.Close(b)
 		}
 	})
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	return fds[0], fds[1], func() error {
+	return a, b, func() error {
 		closed = true
-		return rawClose(fds[1])
+		return rawClose(b)
 	}
 }
 

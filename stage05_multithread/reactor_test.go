@@ -33,6 +33,18 @@ func writeByte(t *testing.T, w int) {
 // on one fd.
 func newSocketPair(t *testing.T) (a, b int) {
 	t.Helper()
+	a, b = openSocketPair(t)
+	t.Cleanup(func() {
+		_ = unix.Close(a)
+		_ = unix.Close(b)
+	})
+	return a, b
+}
+
+// openSocketPair is newSocketPair without the cleanup, for a test that
+// closes an end itself.
+func openSocketPair(t *testing.T) (a, b int) {
+	t.Helper()
 	// socketpair, then the flags: macOS has no SOCK_NONBLOCK or
 	// SOCK_CLOEXEC. The fork lock keeps child processes from inheriting
 	// the fds in between (see newPipe).
@@ -44,12 +56,12 @@ func newSocketPair(t *testing.T) (a, b int) {
 	}
 	syscall.ForkLock.RUnlock()
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		_ = unix.Close(fds[0])
-		_ = unix.Close(fds[1])
-	})
 	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
+		if err := unix.SetNonblock(fd, true); err != nil {
+			_ = unix.Close(fds[0])
+			_ = unix.Close(fds[1])
+			t.Fatalf("make the socket pair non-blocking: %v", err)
+		}
 	}
 	return fds[0], fds[1]
 }
