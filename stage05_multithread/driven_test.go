@@ -76,6 +76,43 @@ func TestDrivenReactorTurnFiresADueTimerWithoutWaiting(t *testing.T) {
 	assert.Zero(t, r.PendingTimers())
 }
 
+func TestATimerAddedBetweenWaitsLeavesTheNextWaitAlone(t *testing.T) {
+	r := newDrivenTestReactor(t)
+
+	// The driving executor adds its requests' timers on its own thread,
+	// between two Turns: nobody is waiting, and the next Turn reads the heap.
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(time.Hour), testWaker(1)))
+
+	ready := make([]int, 4)
+	n, err := r.poller.wait(ready, 0)
+	require.NoError(t, err)
+	assert.Zero(t, n, "AddTimer must not interrupt a reactor that is not waiting: the next Turn would return at once for nothing")
+	assert.Equal(t, 1, r.PendingTimers())
+}
+
+func TestATimerAddedFromAnotherGoroutineShortensTheDriversWait(t *testing.T) {
+	r := newDrivenTestReactor(t)
+	done := make(chan bool, 1)
+	go func() { done <- r.Turn(nil) }() // no timer, no socket: waits without a timeout
+	require.Eventually(t, r.waiting.Load, generous, time.Millisecond, "the Turn must raise its waiting flag")
+
+	w := testWaker(5)
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(10*time.Millisecond), w))
+
+	select {
+	case running := <-done:
+		assert.True(t, running)
+	case <-time.After(generous):
+		t.Fatal("a timer earlier than the wait's deadline (none) must interrupt the wait")
+	}
+	// The timer fires in a later Turn, once its deadline has passed.
+	require.Eventually(t, func() bool {
+		turnWithin(t, r, nil)
+		return r.PendingTimers() == 0
+	}, generous, time.Millisecond)
+	assert.Equal(t, []int{5}, w.ready.TakeAll(nil))
+}
+
 func TestCloseFromAnotherGoroutineEndsTheDriversWait(t *testing.T) {
 	leakcheck.CheckFDs(t)
 	r, err := NewDrivenReactor()

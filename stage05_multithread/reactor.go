@@ -345,7 +345,9 @@ func (r *Reactor) eventLoop() {
 // order closes a race with a wake-up from another thread: waiting is set
 // first, then hasWork is asked; a Wake pushes its task first, then looks at
 // waiting (WakeDriver). Whatever the interleaving, either hasWork sees the
-// task, or the Wake sees waiting and interrupts the wait.
+// task, or the Wake sees waiting and interrupts the wait. New timers get the
+// same treatment: waiting is set before the heap is read, and AddTimer
+// interrupts only a reactor whose flag is up.
 //
 // When a timer fired, the wait only looks (timeout 0): its task is ready,
 // and a driving executor must get back to it.
@@ -355,21 +357,28 @@ func (r *Reactor) Turn(hasWork func() bool) bool {
 	if r.stopping.Load() {
 		return false
 	}
+	// waiting goes up before the heap is read, for AddTimer: a timer added
+	// from here on is either seen by next, or sees waiting and interrupts
+	// the wait.
+	r.waiting.Store(true)
 	var timeout time.Duration
 	r.turnFired, timeout = r.timers.next(time.Now(), r.turnFired[:0])
-	for _, w := range r.turnFired {
-		w.Wake()
-	}
 	if len(r.turnFired) > 0 {
+		// This round's wait will only look (timeout 0), so there is
+		// nothing to interrupt, and the wakes must not pay for it.
+		r.waiting.Store(false)
+		for _, w := range r.turnFired {
+			w.Wake()
+		}
 		timeout = 0
 	}
 	r.fdLife.RLock()
 	if r.closed {
+		r.waiting.Store(false)
 		r.fdLife.RUnlock()
 		r.stop(ErrReactorClosed)
 		return false
 	}
-	r.waiting.Store(true)
 	if hasWork != nil && hasWork() {
 		timeout = 0
 	}
@@ -418,7 +427,12 @@ func (r *Reactor) WakeDriver() {
 // If the new deadline is earlier than the one the event loop is waiting
 // for, the loop is woken through the poller's interrupt, so that it waits
 // again with the shorter timeout; otherwise the loop is left alone (see
-// timerQueue.add).
+// timerQueue.add). It is also left alone when it is not inside Turn's
+// wait: the next Turn reads the heap after raising its waiting flag, so it
+// sees the timer. That matters for a driving executor, which adds every
+// request's timer on its own thread between two waits: each would
+// otherwise interrupt a wait that has not begun, and the next Turn would
+// return at once for nothing.
 //
 // It fails with ErrReactorClosed once the event loop has stopped.
 func (r *Reactor) AddTimer(t *Timer, deadline time.Time, w Waker) error {
@@ -426,7 +440,7 @@ func (r *Reactor) AddTimer(t *Timer, deadline time.Time, w Waker) error {
 	if err != nil {
 		return err
 	}
-	if wakeLoop {
+	if wakeLoop && r.waiting.Load() {
 		if err := r.wakeLoop(); err != nil {
 			r.timers.cancel(t)
 			return fmt.Errorf("reactor: wake the event loop for a new timer: %w", err)
