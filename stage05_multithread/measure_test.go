@@ -16,27 +16,45 @@ import (
 )
 
 func TestThreadSamplerSeesThreadsThatAppear(t *testing.T) {
+	counter := newThreadCounter(os.Getpid())
+	defer counter.close()
+	before, err := counter.count()
+	require.NoError(t, err, "this process's thread count")
 	s := StartThreadSampler(os.Getpid(), time.Millisecond)
-	base := s.Peak()
+	t.Cleanup(func() { s.Stop() }) // a test that stops early leaves no sampler behind
 
-	// Hold extra threads until the sampler has seen them: each goroutine
-	// locks itself to a thread and waits.
+	// Add goroutines that each lock themselves to a thread and wait, until
+	// the process really has `extra` threads more. One goroutine is not
+	// always one more thread: Go keeps idle threads for reuse (other tests
+	// of the package leave some), and a goroutine may take one of those.
 	const extra = 5
-	release := make(chan struct{})
+	hold := make(chan struct{})
 	var wg sync.WaitGroup
-	for range extra {
+	release := sync.OnceFunc(func() {
+		close(hold)
+		wg.Wait()
+	})
+	t.Cleanup(release) // also when the test stops early
+	now := before
+	for held := 0; now < before+extra; held++ {
+		require.Less(t, held, 200, "200 goroutines holding a thread each, and still %d threads (%d at the start)", now, before)
+		locked := make(chan struct{})
 		wg.Go(func() {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			<-release
+			close(locked)
+			<-hold
 		})
+		<-locked
+		now, err = counter.count()
+		require.NoError(t, err)
 	}
-	require.Eventually(t, func() bool { return s.Peak() >= base+extra }, 10*time.Second, time.Millisecond,
-		"the sampler should see %d more threads than its first look (%d); peak %d", extra, base, s.Peak())
-	close(release)
-	wg.Wait()
 
-	assert.GreaterOrEqual(t, s.Stop(), base+extra)
+	require.Eventually(t, func() bool { return s.Peak() >= now }, 10*time.Second, time.Millisecond,
+		"the sampler should see the %d threads the process has now (%d at the start); peak %d", now, before, s.Peak())
+	release()
+
+	assert.GreaterOrEqual(t, s.Stop(), now)
 }
 
 func TestThreadSamplerOfAGoneProcessReportsZero(t *testing.T) {

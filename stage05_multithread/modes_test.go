@@ -93,8 +93,10 @@ func TestModesLeaveNoFileDescriptorOpen(t *testing.T) {
 			require.NoError(t, srv.Close())
 
 			// The server side closes its ends a little after each response,
-			// so wait for the count to settle rather than sleep.
-			require.Eventually(t, func() bool { return openFDs(t) == before }, 10*time.Second, 10*time.Millisecond,
+			// so wait for the count to settle rather than sleep. At most
+			// before, not exactly: the warm-up server may still have been
+			// closing its side of the warm-up request when before was taken.
+			require.Eventually(t, func() bool { return openFDs(t) <= before }, 10*time.Second, 10*time.Millisecond,
 				"open file descriptors should return to %d; now %d", before, openFDs(t))
 		})
 	}
