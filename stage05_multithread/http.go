@@ -295,8 +295,8 @@ func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
 	}
 	if sent {
 		// The emptied slice still points into the request's bytes and would
-		// keep them alive while the answer takes its time: with 10,000
-		// requests waiting, that is almost a megabyte for nothing.
+		// keep them alive while the answer takes its time: some 70 bytes a
+		// request, two thirds of a megabyte with 10,000 waiting.
 		f.unsent = nil
 	}
 	if err == nil || f.connected {
