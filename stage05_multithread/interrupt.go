@@ -14,7 +14,9 @@
 //   - threads: the child process gets SIGINT too (from the terminal, or
 //     from the parent, see interruptibleChild) and dies of it; the kernel
 //     closes its sockets. The parent has already counted every response
-//     the child reported.
+//     the child reported. A child that dies of SIGINT counts as an
+//     interruption even when the parent was not signalled, or not yet
+//     (errChildInterrupted).
 
 package main
 
@@ -35,6 +37,11 @@ const interruptedExitStatus = 130
 // errInterrupted ends a run that Ctrl-C stopped: the summary has said what
 // finished, so main only sets the exit status.
 var errInterrupted = errors.New("interrupted")
+
+// errChildInterrupted says that the threads mode's child died of SIGINT
+// while this process had not (yet) been interrupted itself: the run is
+// reported as interrupted all the same (runThreadsChild).
+var errChildInterrupted = errors.New("the threads mode's child process was interrupted")
 
 // childInterruptGrace is how long the parent gives the threads mode's child
 // to end after passing SIGINT on, before it kills it.

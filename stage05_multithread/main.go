@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
@@ -204,6 +205,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return err
 	}
 	figures, err := runMode(ctx, o, t, r, stderr)
+	interrupted := ctx.Err() != nil
+	if errors.Is(err, errChildInterrupted) {
+		interrupted, err = true, nil
+	}
 	if profErr := stopProfiles(); profErr != nil && err == nil {
 		err = profErr
 	}
@@ -211,7 +216,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return target.Explain(err, t)
 	}
 	summary := newSummary(o.mode, o.plan, r, figures, serverInProcess)
-	summary.Interrupted = ctx.Err() != nil
+	summary.Interrupted = interrupted
 	if err := summary.Print(stdout, o.json); err != nil {
 		return fmt.Errorf("print the summary: %w", err)
 	}
@@ -240,6 +245,14 @@ func runMode(ctx context.Context, o options, t *target.Target, r *Results, stder
 // runThreadsChild runs the threads mode in its child process. If ctx ends,
 // the child is stopped (interruptibleChild) and whatever it died of is not
 // an error: the run was interrupted, and the responses it reported are in r.
+//
+// A child that died of SIGINT was interrupted too, even if ctx has not
+// ended (yet): Ctrl-C in a terminal signals the whole process group at
+// once, and the child can die, and this process see it, before the
+// goroutine that turns this process's own SIGINT into the end of ctx has
+// run; and a SIGINT sent to the child alone never reaches this process.
+// Then it returns errChildInterrupted, with the figures of an interrupted
+// run.
 func runThreadsChild(ctx context.Context, o options, t *target.Target, r *Results, stderr io.Writer) (Figures, error) {
 	var child *exec.Cmd
 	launcher := ThreadsLauncher{
@@ -259,8 +272,11 @@ func runThreadsChild(ctx context.Context, o options, t *target.Target, r *Result
 	}
 	start := time.Now()
 	figures, err := launcher.Run(t, o.plan, o.maxThreads, r)
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		return childFigures(child, time.Since(start)), nil
+	case err != nil && child != nil && child.ProcessState != nil && signalOf(child.ProcessState) == syscall.SIGINT:
+		return childFigures(child, time.Since(start)), errChildInterrupted
 	}
 	return figures, err
 }

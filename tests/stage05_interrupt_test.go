@@ -9,7 +9,13 @@ package tests
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -29,20 +35,28 @@ const interruptBound = 5 * time.Second
 func TestStage05CtrlCStopsTheRunPrintsTheSummaryAndExitsWith130(t *testing.T) {
 	cases := []struct {
 		name, mode string
-		// group sends SIGINT to the whole process group, as Ctrl-C in a
-		// terminal does: the threads mode's child gets it too. Otherwise
-		// only the program itself gets it (kill -INT), and must pass it on.
-		group bool
+		// to is who gets the SIGINT: the whole process group, as Ctrl-C in
+		// a terminal does (the threads mode's child gets it too); the
+		// program alone (kill -INT), which must pass it on to its child; or
+		// the threads mode's child alone, whose death the program must
+		// report as an interruption although nobody interrupted the program
+		// itself. The last is also what the group case looks like when the
+		// child dies before the program has handled its own SIGINT.
+		to string
 	}{
-		{"runtime", "runtime", true},
-		{"goroutines", "goroutines", true},
-		{"threads, the whole group", "threads", true},
-		{"threads, the parent alone", "threads", false},
+		{"runtime", "runtime", "group"},
+		{"goroutines", "goroutines", "group"},
+		{"threads, the whole group", "threads", "group"},
+		{"threads, the parent alone", "threads", "parent"},
+		{"threads, the child alone", "threads", "child"},
 	}
 	// Not parallel: the check that the server closed every connection
 	// counts this process's open file descriptors.
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.to == "child" && runtime.GOOS != "linux" {
+				t.Skip("finding the child process takes Linux's /proc")
+			}
 			srv, log := startDelayServer(t)
 			fdsBefore, err := leakcheck.OpenFDs()
 			require.NoError(t, err)
@@ -72,8 +86,13 @@ func TestStage05CtrlCStopsTheRunPrintsTheSummaryAndExitsWith130(t *testing.T) {
 			require.Eventually(t, func() bool { return len(log.Arrivals()) == total }, runTimeout, 5*time.Millisecond,
 				"all %d requests must reach the server before the interrupt; %d did\nstderr: %s", total, len(log.Arrivals()), stderr.String())
 			pid := cmd.Process.Pid
-			if c.group {
+			switch c.to {
+			case "group":
 				pid = -pid
+			case "child":
+				children := childPIDs(t, pid)
+				require.Len(t, children, 1, "the threads mode runs its requests in one child process")
+				pid = children[0]
 			}
 			signalled := time.Now()
 			require.NoError(t, syscall.Kill(pid, syscall.SIGINT))
@@ -105,6 +124,28 @@ func TestStage05CtrlCStopsTheRunPrintsTheSummaryAndExitsWith130(t *testing.T) {
 				fdsBefore, leakcheck.DescribeFDs())
 		})
 	}
+}
+
+// childPIDs lists the child processes of pid, from Linux's
+// /proc/PID/task/TID/children: one file per thread of pid, each naming the
+// children that thread started.
+func childPIDs(t *testing.T, pid int) []int {
+	t.Helper()
+	files, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	require.NoError(t, err)
+	var children []int
+	for _, file := range files {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			continue // the thread has ended since the glob
+		}
+		for _, field := range strings.Fields(string(text)) {
+			child, err := strconv.Atoi(field)
+			require.NoError(t, err, "%s: %q", file, text)
+			children = append(children, child)
+		}
+	}
+	return children
 }
 
 // lockedBuffer is a bytes.Buffer that the test may read while the program's
