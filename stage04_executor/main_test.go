@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
@@ -126,23 +126,8 @@ func (f *funcTask) Poll(w Waker) Poll[struct{}] {
 func (f *funcTask) Polls() int { return int(f.polls.Load()) }
 
 // syncBuffer is an io.Writer that tests can read while an executor on
-// another goroutine writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// another goroutine writes to it (syncbuf.Buffer), with waitForLines.
+type syncBuffer struct{ syncbuf.Buffer }
 
 // waitForLines waits until line appears n times in the buffer.
 func (s *syncBuffer) waitForLines(t *testing.T, line string, n int) {

@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 // runUntilInFlight starts mode on its own goroutine, waits until the server
@@ -64,7 +65,7 @@ func TestInterruptStopsEveryInProcessModeAndClosesEverySocket(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := startSilentServer(t)
 			leakcheck.CheckFDs(t)
-			var out lockedBuffer
+			var out syncbuf.Buffer
 			r := NewResults(&out, false)
 			p := Plan{Executors: 2, Requests: 10, FixedDelay: true, Timeout: time.Hour}
 

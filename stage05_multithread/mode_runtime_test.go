@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
@@ -24,7 +25,7 @@ func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
 		t.Run(map[bool]string{false: "a reactor per executor", true: "one shared reactor"}[shared], func(t *testing.T) {
 			tgt, srv := startServer(t)
 			p := Plan{Executors: 4, Requests: 25, Delay: 100 * time.Millisecond, FixedDelay: true, SharedReactor: shared}
-			var out lockedBuffer
+			var out syncbuf.Buffer
 			r := NewResults(&out, false)
 
 			require.NoError(t, runRuntime(context.Background(), tgt, p, r))
@@ -44,7 +45,7 @@ func TestRuntimeModeCompletesEveryRequestOfEveryExecutor(t *testing.T) {
 
 func TestRuntimeModeQuietPrintsNothing(t *testing.T) {
 	tgt, _ := startServer(t)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	r := NewResults(&out, true)
 
 	require.NoError(t, runRuntime(context.Background(), tgt, Plan{Executors: 2, Requests: 5, Delay: 20 * time.Millisecond, FixedDelay: true}, r))
@@ -96,7 +97,7 @@ func TestStartExecutorsReturnsEveryExecutorsError(t *testing.T) {
 
 func TestRuntimeModeResponsesArriveInDelayOrderOnEachExecutor(t *testing.T) {
 	tgt, _ := startServer(t)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	r := NewResults(&out, false)
 	p := Plan{Executors: 2, Requests: 3} // request i waits i seconds
 

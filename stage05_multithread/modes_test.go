@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
@@ -26,7 +27,7 @@ func TestModesCompleteEveryRequest(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tgt, srv := startServer(t)
 			p := Plan{Executors: 2, Requests: 5, Delay: 50 * time.Millisecond, FixedDelay: true}
-			var out lockedBuffer
+			var out syncbuf.Buffer
 			r := NewResults(&out, false)
 
 			require.NoError(t, mode(tgt, p, r))

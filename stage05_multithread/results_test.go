@@ -11,29 +11,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writers, so that the
-// race detector checks Results and not the test's buffer.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestResultsCountsEveryReportFromManyGoroutines(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	r := NewResults(&out, false)
 	const workers, each = 8, 500
 	var wg sync.WaitGroup

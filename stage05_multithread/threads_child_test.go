@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 // shellChild is a Command that runs a shell script instead of the real
@@ -22,7 +24,7 @@ func shellChild(script string) func([]byte) (*exec.Cmd, error) {
 func TestThreadsChildRunsThePlanAndReportsItsFigures(t *testing.T) {
 	tgt, srv := startServer(t)
 	p := Plan{Executors: 2, Requests: 5, Delay: 300 * time.Millisecond, FixedDelay: true}
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	r := NewResults(&out, false)
 	var stderr bytes.Buffer
 	launcher := ThreadsLauncher{Command: reexecCommand, Stderr: &stderr, Timeout: time.Minute}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 func TestTimeoutFutureReturnsTheInnerResultAndCancelsItsTimer(t *testing.T) {
@@ -108,7 +109,7 @@ func TestHTTPGetToAServerThatNeverAnswersTimesOutThroughTheReactorsTimer(t *test
 
 func TestRuntimeModeTimesOutOnlyTheRequestsPastTheLimit(t *testing.T) {
 	tgt, _ := startServer(t)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	r := NewResults(&out, false)
 	// Request i waits i seconds: with 1.5 s, requests 0 and 1 answer in
 	// time and request 2 (2 s) times out.

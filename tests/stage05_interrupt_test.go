@@ -7,7 +7,6 @@
 package tests
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -16,7 +15,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 // interruptBound is the test's bound on the time from SIGINT to exit. The
@@ -65,7 +64,7 @@ func TestStage05CtrlCStopsTheRunPrintsTheSummaryAndExitsWith130(t *testing.T) {
 				"-executors", "2", "-requests", "3", "-delay", "50s", "-json")
 			cmd.Env = stageEnv(t, nil)
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			var stdout, stderr lockedBuffer
+			var stdout, stderr syncbuf.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			require.NoError(t, cmd.Start())
 			var waitErr error
@@ -146,25 +145,4 @@ func childPIDs(t *testing.T, pid int) []int {
 		}
 	}
 	return children
-}
-
-// lockedBuffer is a bytes.Buffer that the test may read while the program's
-// output is still being copied into it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String is what was written so far.
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,18 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 func TestRelevantChangeIsAGoFileBeingSaved(t *testing.T) {
@@ -62,29 +62,11 @@ wait:
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestWatchCommandChecksAgainAfterASaveAndStopsCleanly(t *testing.T) {
 	p := loadFixture(t)
 	dir := filepath.Join(t.TempDir(), "student")
 	require.NoError(t, exportStudentEdition(p, dir))
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	a := &app{stdout: &out, stderr: &errOut, dir: dir}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -2,7 +2,6 @@ package delayserver
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 // TestMain fails the run if a test leaves a goroutine behind or a
@@ -105,7 +105,7 @@ func TestRejectsBadRequests(t *testing.T) {
 }
 
 func TestLogsOneLinePerRequestInArrivalOrder(t *testing.T) {
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	srv := startServer(t, Config{Log: &log})
 	get(t, srv, http.MethodGet, "/0/first")
 	get(t, srv, http.MethodGet, "/10/second%20one")
@@ -168,7 +168,7 @@ func rawGet(addr, path, want string) error {
 }
 
 func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	srv := startServer(t, Config{Log: &log})
 	done := make(chan error, 1)
 	go func() { done <- rawGet(srv.Addr(), "/300/late", "late") }()
@@ -208,23 +208,4 @@ func TestParsePath(t *testing.T) {
 
 	_, _, err = ParsePath("/1/%zz", time.Minute)
 	assert.ErrorContains(t, err, "URL encoding")
-}
-
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines to write
-// while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
