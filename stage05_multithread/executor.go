@@ -1,9 +1,8 @@
 //go:build linux || darwin || freebsd
 
 // This file is the executor: it keeps the tasks, polls those that were
-// woken, and sleeps (parks) when none was, until a Waker unparks it; Spawn
-// lets a task start others. In stage 05 several executors run at once, each
-// on its own OS thread (see mode_runtime.go), sharing one reactor.
+// woken, and sleeps (parks) when none was, until a Waker unparks it. New in
+// stage 04: Spawn, so a task can start other tasks that run beside it.
 
 package main
 
@@ -27,23 +26,17 @@ type Task = Future[struct{}]
 // through wakers. That is also why Spawn may only be called on that
 // goroutine: before BlockOn, or by a task while it is being polled.
 type Executor struct {
-	// reactor, when set, is the reactor this executor drives: with nothing
-	// to do, it runs one Turn of it instead of parking (NewDrivingExecutor).
-	reactor *Reactor
-	name    string
-	out     io.Writer
-	tasks   map[int]Task
-	lastID  int
-	ready   *ReadyQueue
-	parker  Parker
-	batch   []int // the ids being polled this round; kept to reuse its memory
+	name   string
+	out    io.Writer
+	tasks  map[int]Task
+	lastID int
+	ready  *ReadyQueue
+	parker Parker
+	batch  []int // the ids being polled this round; kept to reuse its memory
 }
 
 // NewExecutor returns an executor with no tasks. name starts each line it
-// prints to out ("executor-0: 5 pending tasks. Sleep until notified."). With
-// out nil it prints nothing: with -quiet and thousands of requests, one line
-// per park would make the terminal the bottleneck. Executors on different
-// threads may share out; each line is one Write.
+// prints to out ("main: 1 pending tasks. Sleep until notified.").
 func NewExecutor(name string, out io.Writer) *Executor {
 	return &Executor{
 		name:   name,
@@ -75,41 +68,12 @@ func (e *Executor) BlockOn(main Task) error {
 			return err
 		}
 		if len(e.tasks) == 0 {
-			e.say("All tasks are finished")
+			fmt.Fprintf(e.out, "%s: All tasks are finished\n", e.name)
 			return nil
 		}
-		if e.out != nil {
-			e.say(fmt.Sprintf("%d pending tasks. Sleep until notified.", len(e.tasks)))
-		}
-		if e.reactor == nil {
-			e.parker.Park()
-			continue
-		}
-		if !e.reactor.Turn(e.hasWork) && !e.hasWork() {
-			// The reactor has stopped and woken every task it knew;
-			// nothing is left that could wake the rest.
-			left := len(e.tasks)
-			e.abandonAll()
-			return fmt.Errorf("%s: %d tasks left: %w", e.name, left, ErrReactorClosed)
-		}
+		fmt.Fprintf(e.out, "%s: %d pending tasks. Sleep until notified.\n", e.name, len(e.tasks))
+		e.parker.Park()
 	}
-}
-
-// NewDrivingExecutor returns an executor that drives reactor r, which must
-// be a NewDrivenReactor used by this executor alone: when no task is ready,
-// it runs a Turn of r instead of parking, so it sleeps in the poller's
-// wait, and the events of its own sockets wake its tasks on its own thread.
-// Its wakers still work from any thread: Unpark interrupts the wait.
-func NewDrivingExecutor(name string, out io.Writer, r *Reactor) *Executor {
-	e := NewExecutor(name, out)
-	e.reactor = r
-	e.parker.driver = r
-	return e
-}
-
-// hasWork reports whether a woken task waits in the ready queue.
-func (e *Executor) hasWork() bool {
-	return e.ready.Len() > 0
 }
 
 // Spawn gives the executor a task to run beside the others: it gets the next
@@ -160,14 +124,6 @@ func (e *Executor) pollReady() error {
 		}
 	}
 	return nil
-}
-
-// say prints one line starting with the executor's name, unless the
-// executor is quiet.
-func (e *Executor) say(line string) {
-	if e.out != nil {
-		fmt.Fprintf(e.out, "%s: %s\n", e.name, line)
-	}
 }
 
 // abandonAll drops every task left, closing those that hold resources (that

@@ -2,14 +2,9 @@
 
 // This file is the HTTP GET future: one request over a raw non-blocking TCP
 // socket, pushed forward a little further on every poll and never waiting.
-// The future registers its socket with the reactor under an id, and leaves
-// its waker with it, so that the reactor wakes exactly this future's task
-// when the socket has news. New in stage 05, for running thousands of them:
-// no line per request unless asked for, SetWaker only when the waker
-// changed, pooled parse buffers, three system calls fewer per request
-// (see start, sendRequest and closeSocket), and the socket calls made raw,
-// out of sight of Go's scheduler (rawsyscall_linux.go says why it is safe).
-// PERFORMANCE.md measures each of these.
+// Since stage 03 the future registers its socket with the reactor under an
+// id, and leaves the waker of each poll with it, so that the reactor wakes
+// exactly this future's task when the socket has news.
 
 package main
 
@@ -21,7 +16,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -40,15 +34,14 @@ var errPolledAfterDone = errors.New("future polled again after it finished or wa
 
 // Registrar is what the HTTP future needs from the reactor: an id for its
 // registration, a way to have its socket watched, to leave the waker to
-// call when the socket has an event, and to forget all that again before
-// the socket is closed. *Reactor is the real one; tests pass a fake that
-// records the calls and wakes on command.
+// call when the socket has an event, and to stop all that again. *Reactor
+// is the real one; tests pass a fake that records the calls and wakes on
+// command.
 type Registrar interface {
 	NextID() int
-	Stopped() bool
-	Register(fd, id int, interest Interest) error
+	Register(fd, id int) error
 	SetWaker(id int, w Waker) error
-	Forget(fd, id int)
+	Deregister(fd, id int) error
 }
 
 // HTTPClient makes HTTP GET futures that talk to one target. It carries the
@@ -58,22 +51,25 @@ type HTTPClient struct {
 	Target *target.Target
 	// Reactor watches the futures' sockets and wakes their tasks.
 	Reactor Registrar
-	// Out receives the "FIRST POLL - START OPERATION" line; nil prints
-	// nothing (the program leaves it nil: with thousands of requests the
-	// line is noise, and stdout becomes the bottleneck).
+	// Out receives the "FIRST POLL - START OPERATION" line; nil discards it.
 	Out io.Writer
 }
 
 // Get returns a future for "GET path" on the client's target. Nothing
 // happens yet: like every future, it does no work until it is polled.
 func (c *HTTPClient) Get(path string) *HTTPGetFuture {
+	out := c.Out
+	if out == nil {
+		out = io.Discard
+	}
+	request := fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, c.Target.Host)
 	return &HTTPGetFuture{
 		target:  c.Target,
 		reactor: c.Reactor,
 		path:    path,
-		out:     c.Out,
+		out:     out,
 		fd:      -1,
-		unsent:  []byte(requestText(c.Target.Host, path)),
+		unsent:  []byte(request),
 	}
 }
 
@@ -82,21 +78,20 @@ func (c *HTTPClient) Get(path string) *HTTPGetFuture {
 type httpState int
 
 const (
-	httpStart   httpState = iota // not polled yet: no socket exists
-	httpWriting                  // connect started; the handshake, or room for the rest of the request, is still to come
-	httpReading                  // request sent; collecting the answer until EOF
-	httpDone                     // result handed out; the socket is closed
+	httpStart      httpState = iota // not polled yet: no socket exists
+	httpConnecting                  // connect started; the handshake is under way
+	httpWriting                     // connected; sending the request bytes
+	httpReading                     // request sent; collecting the answer until EOF
+	httpDone                        // result handed out; the socket is closed
 )
-
-// Stage 05 has no "connecting" state of its own: the write is the check
-// (see sendRequest), so a socket still connecting is one whose request is
-// not written yet.
 
 // String names the state, so test failures can say where a future stopped.
 func (s httpState) String() string {
 	switch s {
 	case httpStart:
 		return "start"
+	case httpConnecting:
+		return "connecting"
 	case httpWriting:
 		return "writing"
 	case httpReading:
@@ -121,8 +116,6 @@ type HTTPGetFuture struct {
 	fd         int    // the socket; -1 when there is none
 	id         int    // the reactor registration id of fd
 	registered bool   // whether fd is on the reactor's watch list
-	connected  bool   // whether the kernel has taken a byte of the request (so the handshake is over)
-	lastWaker  Waker  // the waker the reactor holds for id
 	unsent     []byte // the part of the request not yet written
 	received   []byte // every byte of the answer read so far
 }
@@ -137,28 +130,31 @@ type HTTPGetFuture struct {
 // Every Pending goes through pending, which hands w to the reactor: the
 // reactor then wakes the task of this poll when the socket has an event.
 //
-// Stage 04's machine had four steps: connect, check the connection, write,
-// read. Here start connects and writes in one go, and the first poll usually
-// ends with the request sent and the socket registered for reading only.
-// Then it returns without trying to read: start registered the socket after
-// the write, and registering reports what is there already, so any answer,
-// early or late, comes as a wake-up. (After a wake-up the read is tried at
-// once: the wake-up was that answer's announcement, and no second one comes.)
-//
 //workbook:exercise s03-http-poll
 func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
 	for {
 		switch f.state {
 		case httpStart:
-			if f.out != nil {
-				fmt.Fprintln(f.out, "FIRST POLL - START OPERATION")
-			}
-			if err := f.start(w); err != nil {
+			fmt.Fprintln(f.out, "FIRST POLL - START OPERATION")
+			connected, err := f.startConnect(w)
+			if err != nil {
 				return f.fail(err)
 			}
-			return f.pending(w)
+			f.state = httpConnecting
+			if connected {
+				f.state = httpWriting
+			}
+		case httpConnecting:
+			connected, err := f.checkConnected()
+			if err != nil {
+				return f.fail(err)
+			}
+			if !connected {
+				return f.pending(w)
+			}
+			f.state = httpWriting
 		case httpWriting:
-			sent, err := f.sendRequest()
+			sent, err := f.writeRequest()
 			if err != nil {
 				return f.fail(err)
 			}
@@ -193,123 +189,77 @@ func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
 //
 // Should the reactor refuse (its event loop has stopped), nothing would
 // ever wake the task, so the request fails now instead of waiting for ever.
-//
-// When w is the waker the reactor already holds, which in this program is
-// every poll after the first (a task never moves between executors), there
-// is nothing to replace, and the trip through the reactor's one shared lock
-// is skipped (Rust's futures do the same with Waker::will_wake). Only an
-// atomic flag is read instead, so that a reactor that has stopped is still
-// noticed: it wakes every task as it stops, this poll is the result, and
-// SetWaker then reports why.
 func (f *HTTPGetFuture) pending(w Waker) Poll[string] {
-	if w == f.lastWaker && !f.reactor.Stopped() {
-		return Pending[string]()
-	}
 	if err := f.reactor.SetWaker(f.id, w); err != nil {
 		return f.fail(err)
 	}
-	f.lastWaker = w
 	return Pending[string]()
 }
 
-// start creates a non-blocking socket, starts connecting it, sends as much
-// of the request as the socket takes, and registers it with the reactor for
-// what is still to come, leaving w as the waker to call. It leaves the
-// future in httpReading (the whole request went out) or httpWriting.
+// startConnect creates a non-blocking socket, starts connecting it, and
+// registers it with the reactor, leaving w as the waker to call.
 //
 // A blocking connect would sit in the kernel for a whole round trip. A
-// non-blocking one returns at once, usually with EINPROGRESS: "the handshake
-// has started". Stage 04 then waited for the socket to become writable and
-// asked whether the connect had worked. Here the request is written
-// straight away instead: on loopback the handshake is nearly always over by
-// then, the write succeeds, and the wait and the question are saved. When it
-// is not over, the write says so, and the future waits after all (see
-// sendRequest).
+// non-blocking one returns at once: usually with EINPROGRESS, which is not a
+// failure but "the handshake has started, ask me later". On loopback the
+// kernel may also finish (or refuse) the connection before connect returns,
+// so connected can be true straight away.
 //
-// Registering after the write, with the interest the future now has, is what
-// saves a wake-up: a connected socket registered for Writable is reported
-// writable the moment it is registered, which would wake the task once for
-// nothing. Only a future that still has bytes to send asks for Writable.
-// Nothing is lost by registering late: registering reports what is there
-// already, data that arrived in the meantime included.
-//
-// The waker is set before the socket is registered: the reactor's thread may
-// see an event the moment the socket is on the poller's list, and needs a
-// waker to call by then.
-func (f *HTTPGetFuture) start(w Waker) error {
+// The socket is registered after connect, not before: a fresh socket that
+// has not started connecting counts as hung up, and epoll (Linux) would report that
+// at once as an event that means nothing. The waker is set before the
+// socket is registered: the reactor's thread may see an event the moment
+// the socket is on the poller's list, and needs a waker to call by then.
+func (f *HTTPGetFuture) startConnect(w Waker) (connected bool, err error) {
 	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
 	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
-	// flags, and every later step is a plain system call on fd. In this
-	// stage the calls are raw ones (rawConnect, rawWrite, rawRead,
-	// rawClose), which skip the bookkeeping Go does for calls that might
-	// block; rawsyscall_linux.go explains.
+	// flags, and every later step is a plain system call on fd.
 	fd, err := newSocket(f.target.Domain())
 	if err != nil {
-		return fmt.Errorf("create socket: %w", err)
+		return false, fmt.Errorf("create socket: %w", err)
 	}
 	f.fd = fd
-	err = rawConnect(fd, f.target.AddrPort)
-	if err != nil && !errors.Is(err, unix.EINPROGRESS) && !errors.Is(err, unix.EINTR) {
-		// EINTR means a signal arrived, but the handshake carries on in the
-		// background exactly as with EINPROGRESS.
-		return fmt.Errorf("connect: %w", err)
-	}
-	sent, err := f.sendRequest()
-	if err != nil {
-		return err
-	}
-	interest := Readable
-	f.state = httpReading
-	if !sent {
-		interest |= Writable
-		f.state = httpWriting
+	err = unix.Connect(fd, f.target.Sockaddr())
+	switch {
+	case err == nil:
+		connected = true
+	case errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EINTR):
+		// EINTR here means a signal arrived, but the handshake carries on
+		// in the background exactly as with EINPROGRESS.
+		connected = false
+	default:
+		return false, fmt.Errorf("connect: %w", err)
 	}
 	f.id = f.reactor.NextID()
 	if err := f.reactor.SetWaker(f.id, w); err != nil {
-		return err
+		return false, err
 	}
-	f.lastWaker = w
-	// From here on closeSocket tells the reactor to forget the
-	// registration, even if Register itself fails.
+	// From here on closeSocket deregisters, which also forgets the waker,
+	// even if Register itself fails.
 	f.registered = true
-	return f.reactor.Register(fd, f.id, interest)
+	if err := f.reactor.Register(fd, f.id); err != nil {
+		return false, err
+	}
+	return connected, nil
 }
 
-// sendRequest writes what is left of the request on a socket whose connect
-// may not have finished, and so also answers stage 04's checkConnected
-// question "is the handshake over, and did it work?":
+// checkConnected asks, without waiting, whether the handshake has finished.
 //
-//   - The kernel takes bytes: connected. From then on an error is the
-//     write's own.
-//   - Before the first byte, EAGAIN (Linux) or ENOTCONN (macOS, FreeBSD):
-//     still connecting. writeRequest turns EAGAIN into "not sent yet";
-//     ENOTCONN is turned into the same here.
-//   - Before the first byte, any other error: the socket's pending error,
-//     which is the connect's (ECONNREFUSED when nobody listens), so it is
-//     reported as the connect's.
-func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
-	before := len(f.unsent)
-	sent, err = f.writeRequest()
-	if len(f.unsent) < before {
-		f.connected = true
+// Once the socket is connected it has a peer, so Getpeername succeeds. While
+// it fails, the socket's pending error (SO_ERROR) tells apart "still
+// connecting" (0) from "the connection failed" (for example ECONNREFUSED).
+func (f *HTTPGetFuture) checkConnected() (connected bool, err error) {
+	if _, err := unix.Getpeername(f.fd); err == nil {
+		return true, nil
 	}
-	if sent {
-		// The emptied slice still points into the request's bytes and would
-		// keep them alive while the answer takes its time: some 70 bytes a
-		// request, two thirds of a megabyte with 10,000 waiting.
-		f.unsent = nil
+	soErr, err := unix.GetsockoptInt(f.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return false, fmt.Errorf("check connection: %w", err)
 	}
-	if err == nil || f.connected {
-		return sent, err
+	if soErr != 0 {
+		return false, fmt.Errorf("connect: %w", unix.Errno(soErr))
 	}
-	if errors.Is(err, unix.ENOTCONN) {
-		return false, nil
-	}
-	var errno unix.Errno
-	if errors.As(err, &errno) {
-		return false, fmt.Errorf("connect: %w", errno)
-	}
-	return false, err
+	return false, nil
 }
 
 // writeRequest sends what is left of the request and reports whether all of
@@ -323,7 +273,7 @@ func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
 //workbook:exercise s01-socket-io
 func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 	for len(f.unsent) > 0 {
-		n, err := rawWrite(f.fd, f.unsent)
+		n, err := unix.Write(f.fd, f.unsent)
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -349,7 +299,7 @@ func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 func (f *HTTPGetFuture) readResponse() (eof bool, err error) {
 	var chunk [4096]byte
 	for {
-		n, err := rawRead(f.fd, chunk[:])
+		n, err := unix.Read(f.fd, chunk[:])
 		switch {
 		case errors.Is(err, unix.EINTR):
 			continue
@@ -377,13 +327,7 @@ func parseResponse(raw []byte) (string, error) {
 	if len(raw) == 0 {
 		return "", errors.New("the server closed the connection without answering")
 	}
-	reader := responseReaders.Get().(*bufio.Reader)
-	reader.Reset(bytes.NewReader(raw))
-	defer func() {
-		reader.Reset(nil) // let go of raw
-		responseReaders.Put(reader)
-	}()
-	resp, err := http.ReadResponse(reader, &http.Request{Method: http.MethodGet})
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), &http.Request{Method: http.MethodGet})
 	if err != nil {
 		return "", fmt.Errorf("malformed response: %w", err)
 	}
@@ -393,20 +337,13 @@ func parseResponse(raw []byte) (string, error) {
 		return "", fmt.Errorf("response body cut short: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return "", fmt.Errorf("server answered %s: %s", resp.Status, errorBodyLine(body))
+		return "", fmt.Errorf("server answered %s: %s", resp.Status, firstLine(body))
 	}
 	return string(body), nil
 }
 
-// responseReaders recycles the buffered readers parseResponse hands to
-// net/http. A new one per answer would be 4 KiB of garbage per request,
-// tens of megabytes over a large run; a sync.Pool keeps a few per thread.
-var responseReaders = sync.Pool{
-	New: func() any { return bufio.NewReader(nil) },
-}
-
-// errorBodyLine keeps an error body readable on one line of a terminal.
-func errorBodyLine(body []byte) string {
+// firstLine keeps an error body readable on one line of a terminal.
+func firstLine(body []byte) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(string(body)), "\n")
 	if len(line) > 200 {
 		line = line[:200] + "..."
@@ -438,21 +375,17 @@ func (f *HTTPGetFuture) Close() error {
 	return nil
 }
 
-// closeSocket has the reactor forget the registration (its waker) and closes
-// the socket, if the future has one. The request is over either way, so
-// errors here would have nobody to act on them.
-//
-// Stage 04 deregistered first (epoll_ctl DEL), then closed. Closing alone
-// takes the socket off the poller's list, so stage 05 saves that system
-// call; see Reactor.Forget for why that is safe here.
+// closeSocket takes the socket off the reactor's watch list (which also
+// drops the waker) and closes it, if the future has one. The request is
+// over either way, so errors here would have nobody to act on them.
 func (f *HTTPGetFuture) closeSocket() {
 	if f.fd < 0 {
 		return
 	}
 	if f.registered {
-		f.reactor.Forget(f.fd, f.id)
+		_ = f.reactor.Deregister(f.fd, f.id)
 		f.registered = false
 	}
-	_ = rawClose(f.fd)
+	_ = unix.Close(f.fd)
 	f.fd = -1
 }

@@ -31,10 +31,6 @@ package main
 // copy inside every Waker unparks the same executor.
 type Parker struct {
 	token chan struct{}
-	// driver, when set, is the reactor the executor waits in instead of on
-	// token (a driving executor, NewDrivingExecutor); Unpark then also
-	// interrupts that wait.
-	driver *Reactor
 }
 
 // NewParker returns a parker with no token.
@@ -63,8 +59,5 @@ func (p Parker) Unpark() {
 	select {
 	case p.token <- struct{}{}:
 	default: // a token is already waiting: the executor will wake anyway
-	}
-	if p.driver != nil {
-		p.driver.WakeDriver()
 	}
 }

@@ -4,10 +4,6 @@
 // behind the handful of functions the Reactor uses (newPoller, add, remove,
 // wait, interrupt, close). poller_kqueue.go has the same functions for
 // macOS and FreeBSD, so reactor.go never names an OS call.
-//
-// New in stage 05: add takes an Interest, and the eventfd that interrupts a
-// wait now means "look again" as often as "stop" (see interrupt), so wait
-// reads it back to zero each time it reports it.
 
 package main
 
@@ -15,44 +11,31 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// epollEvents turns an Interest into the events epoll is asked to report.
+// socketInterest is what the poller asks epoll to report for a socket.
 //
-//   - Readable: EPOLLIN (bytes arrived, or the peer closed: a read would
-//     return 0) and EPOLLRDHUP (the peer shut down its side; with
-//     "Connection: close" that is the end of the answer).
-//   - Writable: EPOLLOUT (the socket became writable; for a socket that is
-//     connecting, this is how the kernel says the handshake has finished or
-//     failed).
-//   - Always EPOLLET (edge-triggered): report a change once, when it
-//     happens, not on every wait for as long as it lasts.
+//   - EPOLLOUT: the socket became writable. For a socket that is connecting,
+//     this is how the kernel says the handshake has finished (or failed).
+//   - EPOLLIN: bytes arrived, or the peer closed (a read would return 0).
+//   - EPOLLRDHUP: the peer shut down its side; with "Connection: close" that
+//     is the end of the answer.
+//   - EPOLLET (edge-triggered): report a change once, when it happens, not
+//     on every wait for as long as it lasts.
 //
 // Edge-triggered, because a connected socket is writable almost all the
 // time: level-triggered, EPOLLOUT would wake the task on every epoll_wait.
 // The rule that comes with it: after a wake-up, a future reads or writes
 // until EAGAIN, since epoll reports no new edge for bytes already there.
-// (Errors and hang-ups, EPOLLERR and EPOLLHUP, are reported whatever the
-// interest: epoll adds them by itself.)
-func epollEvents(interest Interest) uint32 {
-	events := uint32(unix.EPOLLET)
-	if interest&Readable != 0 {
-		events |= unix.EPOLLIN | unix.EPOLLRDHUP
-	}
-	if interest&Writable != 0 {
-		events |= unix.EPOLLOUT
-	}
-	return events
-}
+const socketInterest = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
 
 // poller is an epoll instance, plus the eventfd that interrupt writes to.
 type poller struct {
 	epfd   int
-	wakeFD int               // an eventfd, watched under wakeID
+	wakeFD int               // an eventfd, watched under closeID
 	events []unix.EpollEvent // wait's buffer; only the event loop uses it
 }
 
@@ -60,8 +43,7 @@ type poller struct {
 // wait on it.
 //
 // EPOLL_CLOEXEC and EFD_CLOEXEC keep the fds from leaking into child
-// processes; EFD_NONBLOCK keeps a write to a full eventfd from blocking,
-// and a read of an empty one too.
+// processes; EFD_NONBLOCK keeps a write to a full eventfd from blocking.
 func newPoller() (*poller, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
@@ -72,11 +54,10 @@ func newPoller() (*poller, error) {
 		unix.Close(epfd)
 		return nil, fmt.Errorf("eventfd: create: %w", err)
 	}
-	// Level-triggered: the eventfd is readable while its counter is not
-	// zero, and epoll reports it on every wait until wait reads it back to
-	// zero. An interrupt is therefore never missed, whenever it comes.
+	// Level-triggered on purpose: nobody reads the eventfd, so once written
+	// it stays readable, and every later epoll_wait reports it again.
 	event := unix.EpollEvent{Events: unix.EPOLLIN}
-	setEventID(&event, wakeID)
+	setEventID(&event, closeID)
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakeFD, &event); err != nil {
 		unix.Close(wakeFD)
 		unix.Close(epfd)
@@ -85,19 +66,16 @@ func newPoller() (*poller, error) {
 	return &poller{epfd: epfd, wakeFD: wakeFD, events: make([]unix.EpollEvent, maxEvents)}, nil
 }
 
-// add asks epoll to watch fd for interest (see epollEvents), with
-// registration id as the event's data: every event for fd then carries id,
-// not fd (see Reactor.Register for why).
+// add asks epoll to watch fd for socketInterest, with registration id as
+// the event's data: every event for fd then carries id, not fd (see
+// Reactor.Register for why).
 //
 // Adding a socket that is already ready is safe: epoll checks readiness at
 // the moment of adding and queues an event straight away.
 //
 //workbook:exercise s04-reactor-close
-func (p *poller) add(fd, id int, interest Interest) error {
-	if !interest.valid() {
-		return fmt.Errorf("epoll: register fd %d: interest %#x is neither Readable nor Writable", fd, uint8(interest))
-	}
-	event := unix.EpollEvent{Events: epollEvents(interest)}
+func (p *poller) add(fd, id int) error {
+	event := unix.EpollEvent{Events: socketInterest}
 	setEventID(&event, id)
 	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &event); err != nil {
 		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
@@ -113,34 +91,23 @@ func (p *poller) remove(fd int) error {
 	return nil
 }
 
-// forget is remove for a socket about to be closed, and on Linux it has
-// nothing to do: closing the socket takes it off epoll's list (see
-// Reactor.Forget). It exists so that the reactor reads the same on kqueue,
-// whose poller keeps a table of its own.
-func (p *poller) forget(int) {}
-
 // wait blocks until at least one watched fd has an event, or timeout has
 // passed (negative: no timeout), and puts the registration ids of the events
-// in ready[:n]. The eventfd's event comes back as wakeID.
-//
-// When the eventfd is among the events, wait reads its counter back to
-// zero before it returns: the eventfd is level-triggered, and left readable
-// it would end every later epoll_wait at once, so the reactor's thread
-// would spin on a CPU instead of sleeping. One read takes the whole count,
-// however many interrupts came since the last. Reading it here, before the
-// loop looks at why it was woken, is what makes the order in Close safe: an
-// interrupt that comes after this read leaves the eventfd readable for the
-// next wait.
+// in ready[:n].
 //
 // epoll_wait is never restarted after a signal, and the Go runtime itself
 // signals its threads, so EINTR only means "woken for nothing": wait says
-// so with n == 0 and no error, and the caller looks at its timers and waits
-// again.
+// so with n == 0 and no error, and the caller waits again.
 //
 //workbook:exercise s04-reactor-close
 func (p *poller) wait(ready []int, timeout time.Duration) (int, error) {
+	msec := -1
+	if timeout >= 0 {
+		// Round up: a timeout of 0.5 ms must wait, not merely look.
+		msec = int((timeout + time.Millisecond - 1) / time.Millisecond)
+	}
 	events := p.events[:min(len(ready), len(p.events))]
-	n, err := unix.EpollWait(p.epfd, events, epollTimeout(timeout))
+	n, err := unix.EpollWait(p.epfd, events, msec)
 	if errors.Is(err, unix.EINTR) {
 		return 0, nil
 	}
@@ -149,45 +116,12 @@ func (p *poller) wait(ready []int, timeout time.Duration) (int, error) {
 	}
 	for i, event := range events[:n] {
 		ready[i] = eventID(event)
-		if ready[i] == wakeID {
-			if err := p.drainInterrupts(); err != nil {
-				return 0, err
-			}
-		}
 	}
 	return n, nil
 }
 
-// drainInterrupts reads the eventfd's counter back to zero, so that it
-// stops being readable. EAGAIN means it was zero already.
-func (p *poller) drainInterrupts() error {
-	var count [8]byte
-	_, err := unix.Read(p.wakeFD, count[:])
-	if err != nil && !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EINTR) {
-		return fmt.Errorf("eventfd: read: %w", err)
-	}
-	return nil
-}
-
-// epollTimeout turns a wait's timeout into epoll_wait's milliseconds: -1
-// (no timeout) for a negative one, and otherwise rounded up. Rounded down,
-// a deadline 0.4 ms away would become 0, a wait that returns at once, and
-// the loop would spin until the deadline; rounded up, a timer fires at most
-// a millisecond late. (kevent takes nanoseconds, so poller_kqueue.go needs
-// nothing like it.)
-func epollTimeout(timeout time.Duration) int {
-	if timeout < 0 {
-		return -1
-	}
-	ms := (timeout + time.Millisecond - 1) / time.Millisecond
-	return int(min(ms, math.MaxInt32))
-}
-
-// interrupt makes a wait that is blocked, or the next one, return wakeID:
+// interrupt makes a wait that is blocked, or the next one, return closeID:
 // it adds 1 to the eventfd's counter, which makes the eventfd readable.
-// The Reactor uses it for two things, and tells them apart itself (see
-// Reactor.closing): to stop the loop, and to have it look at its timers
-// again.
 //
 //workbook:exercise s04-reactor-close
 func (p *poller) interrupt() error {

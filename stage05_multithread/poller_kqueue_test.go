@@ -36,24 +36,20 @@ func rawWait(t *testing.T, p *poller, timeout time.Duration) []int {
 		var ids []int
 		seen := map[int]bool{}
 		for _, ev := range events[:n] {
-			reg, ok := p.fds[int(ev.Ident)]
-			if ok && !seen[reg.id] {
-				seen[reg.id] = true
-				ids = append(ids, reg.id)
+			id, ok := p.ids[int(ev.Ident)]
+			if ok && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
 			}
 		}
 		return ids
 	}
 }
 
-// interruptPending reports whether the poller's interrupt is waiting to be
-// seen, without taking it: a kqueue is itself readable, for poll(2), while
-// it holds an event nobody has collected. The tests that ask register no
-// socket, so the user event is the only event it can hold.
-func interruptPending(t *testing.T, p *poller) bool {
+// osThreads would count the process's OS threads; without /proc there is no
+// cheap portable way, so the test that needs it is skipped.
+func osThreads(t *testing.T) int {
 	t.Helper()
-	fds := []unix.PollFd{{Fd: int32(p.kq), Events: unix.POLLIN}}
-	n, err := unix.Poll(fds, 0)
-	require.NoError(t, err)
-	return n > 0
+	t.Skip("counting OS threads needs /proc/self/status (Linux)")
+	return 0
 }

@@ -7,9 +7,7 @@
 package main
 
 import (
-	"os"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,51 +17,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// writeByte makes the other end of a pipe or socket pair readable: an event
-// for the poller.
+// writeByte makes the pipe's read end readable: an event for the poller.
 func writeByte(t *testing.T, w int) {
 	t.Helper()
 	_, err := unix.Write(w, []byte{1})
 	require.NoError(t, err)
-}
-
-// newSocketPair returns two connected, non-blocking Unix stream sockets,
-// closed when the test ends. Unlike a pipe, each end is both readable and
-// writable, as a TCP socket is, so a test can tell the two interests apart
-// on one fd.
-func newSocketPair(t *testing.T) (a, b int) {
-	t.Helper()
-	a, b = openSocketPair(t)
-	t.Cleanup(func() {
-		_ = unix.Close(a)
-		_ = unix.Close(b)
-	})
-	return a, b
-}
-
-// openSocketPair is newSocketPair without the cleanup, for a test that
-// closes an end itself.
-func openSocketPair(t *testing.T) (a, b int) {
-	t.Helper()
-	// socketpair, then the flags: macOS has no SOCK_NONBLOCK or
-	// SOCK_CLOEXEC. The fork lock keeps child processes from inheriting
-	// the fds in between (see newPipe).
-	syscall.ForkLock.RLock()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err == nil {
-		unix.CloseOnExec(fds[0])
-		unix.CloseOnExec(fds[1])
-	}
-	syscall.ForkLock.RUnlock()
-	require.NoError(t, err)
-	for _, fd := range fds {
-		if err := unix.SetNonblock(fd, true); err != nil {
-			_ = unix.Close(fds[0])
-			_ = unix.Close(fds[1])
-			t.Fatalf("make the socket pair non-blocking: %v", err)
-		}
-	}
-	return fds[0], fds[1]
 }
 
 // requireStillRunning fails the test if the reactor's event loop has
@@ -105,9 +63,9 @@ func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
 	t.Cleanup(func() { _ = unix.Close(closing[0]) })
 	idRead, idWrite, idHangUp := r.NextID(), r.NextID(), r.NextID()
 
-	require.NoError(t, r.Register(rd, idRead, Readable|Writable))
-	require.NoError(t, r.Register(wr2, idWrite, Readable|Writable))
-	require.NoError(t, r.Register(closing[0], idHangUp, Readable|Writable))
+	require.NoError(t, r.Register(rd, idRead))
+	require.NoError(t, r.Register(wr2, idWrite))
+	require.NoError(t, r.Register(closing[0], idHangUp))
 
 	assert.Equal(t, []int{idWrite}, rawWait(t, r.poller, 0),
 		"only the pipe's write end is ready at once: it is writable (EPOLLOUT, EVFILT_WRITE); the empty read ends are not")
@@ -119,65 +77,12 @@ func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
 		"edge-triggered (EPOLLET, EV_CLEAR): a change is reported once, not again on every wait while the byte is still unread")
 }
 
-func TestRegisterForReadableOnlyIgnoresRoomToWrite(t *testing.T) {
-	r := newIdleReactor(t)
-	a, b := newSocketPair(t)
-	id := r.NextID()
-
-	require.NoError(t, r.Register(a, id, Readable))
-	assert.Empty(t, rawWait(t, r.poller, 0),
-		"a socket registered as Readable must not be reported for having room to write (no EPOLLOUT, no EVFILT_WRITE)")
-
-	writeByte(t, b)
-	assert.Equal(t, []int{id}, rawWait(t, r.poller, 5*time.Second),
-		"a socket registered as Readable must be reported when a byte arrives")
-}
-
-func TestRegisterForWritableOnlyIgnoresBytesToRead(t *testing.T) {
-	r := newIdleReactor(t)
-	a, b := newSocketPair(t)
-	id := r.NextID()
-
-	require.NoError(t, r.Register(a, id, Writable))
-	assert.Equal(t, []int{id}, rawWait(t, r.poller, 0),
-		"a socket registered as Writable must be reported for its room to write")
-
-	writeByte(t, b)
-	assert.Empty(t, rawWait(t, r.poller, 0),
-		"a socket registered as Writable only must not be reported when a byte arrives (no EPOLLIN, no EVFILT_READ)")
-}
-
-func TestRegisterRefusesAnEmptyInterest(t *testing.T) {
-	r := newIdleReactor(t)
-	rd, _ := newPipe(t)
-
-	err := r.Register(rd, r.NextID(), 0)
-
-	require.Error(t, err, "a registration that asks for nothing would never wake its task: refuse it")
-	assert.Contains(t, err.Error(), "neither Readable nor Writable")
-	assert.NoError(t, r.Register(rd, r.NextID(), Readable), "the refused registration must not have put the fd on the poller")
-}
-
-func TestDeregisterRemovesWhatEachInterestAdded(t *testing.T) {
-	r := newIdleReactor(t)
-	for _, interest := range []Interest{Readable, Writable, Readable | Writable} {
-		a, b := newSocketPair(t)
-		id := r.NextID()
-		require.NoError(t, r.Register(a, id, interest))
-
-		require.NoError(t, r.Deregister(a, id), "Deregister must remove what Register added for interest %#x, no more, no less", uint8(interest))
-
-		writeByte(t, b)
-		assert.Empty(t, rawWait(t, r.poller, 0), "after Deregister the socket must produce no events (interest %#x)", uint8(interest))
-	}
-}
-
 func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
 	r := newIdleReactor(t)
 	rd, wr := newPipe(t)
 	id := 1<<40 + 5 // an id no fd could be, using both halves of epoll's data
 
-	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	require.NoError(t, r.Register(rd, id))
 	writeByte(t, wr)
 
 	assert.Equal(t, []int{id}, rawWait(t, r.poller, 5*time.Second),
@@ -190,7 +95,7 @@ func TestEventWakesWakerOfItsID(t *testing.T) {
 	id := r.NextID()
 	w := testWaker(11)
 	require.NoError(t, r.SetWaker(id, w))
-	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	require.NoError(t, r.Register(rd, id))
 
 	writeByte(t, wr)
 
@@ -205,7 +110,7 @@ func TestLatestWakerWins(t *testing.T) {
 	earlier, later := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id, earlier))
 	require.NoError(t, r.SetWaker(id, later))
-	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	require.NoError(t, r.Register(rd, id))
 
 	writeByte(t, wr)
 
@@ -218,7 +123,7 @@ func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
 	r := newTestReactor(t)
 	rd, wr := newPipe(t)
 	id := r.NextID()
-	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	require.NoError(t, r.Register(rd, id))
 	writeByte(t, wr) // an event nobody waits for
 
 	w := testWaker(1)
@@ -237,8 +142,8 @@ func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 	w1, w2 := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id1, w1))
 	require.NoError(t, r.SetWaker(id2, w2))
-	require.NoError(t, r.Register(rd1, id1, Readable|Writable))
-	require.NoError(t, r.Register(rd2, id2, Readable|Writable))
+	require.NoError(t, r.Register(rd1, id1))
+	require.NoError(t, r.Register(rd2, id2))
 
 	writeByte(t, wr2)
 
@@ -252,7 +157,7 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 	rd, wr := newPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
-	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	require.NoError(t, r.Register(rd, id))
 
 	require.NoError(t, r.Deregister(rd, id))
 
@@ -266,9 +171,9 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 func TestRegisterTwiceReportsError(t *testing.T) {
 	r := newTestReactor(t)
 	rd, _ := newPipe(t)
-	require.NoError(t, r.Register(rd, r.NextID(), Readable|Writable))
+	require.NoError(t, r.Register(rd, r.NextID()))
 
-	err := r.Register(rd, r.NextID(), Readable|Writable)
+	err := r.Register(rd, r.NextID())
 
 	assert.ErrorIs(t, err, unix.EEXIST, "registering an fd twice is a bug and must be reported, not ignored")
 }
@@ -320,7 +225,7 @@ func TestCloseWithEventsPendingStillStops(t *testing.T) {
 	rd, wr := newPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
-	require.NoError(t, r.Register(rd, id, Readable|Writable))
+	require.NoError(t, r.Register(rd, id))
 	writeByte(t, wr)
 
 	done := make(chan error, 1)
@@ -330,7 +235,7 @@ func TestCloseWithEventsPendingStillStops(t *testing.T) {
 	case err := <-done:
 		require.NoError(t, err)
 	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not return within 5s: does the event loop stop on the interrupt's event (wakeID, with closing set)?")
+		t.Fatal("Close did not return within 5s: does the event loop stop on the interrupt's event (closeID)?")
 	}
 }
 
@@ -352,7 +257,7 @@ func TestClosedReactorRefusesWakersAndRegistrations(t *testing.T) {
 	require.NoError(t, r.Close())
 
 	assert.ErrorIs(t, r.SetWaker(r.NextID(), testWaker(1)), ErrReactorClosed, "SetWaker after Close must fail: nothing would ever call the waker")
-	assert.ErrorIs(t, r.Register(rd, r.NextID(), Readable|Writable), ErrReactorClosed, "Register after Close must fail")
+	assert.ErrorIs(t, r.Register(rd, r.NextID()), ErrReactorClosed, "Register after Close must fail")
 	assert.NoError(t, r.Deregister(rd, 1), "Deregister after Close has nothing to do and must not touch the closed poller")
 }
 
@@ -362,18 +267,6 @@ func TestCloseTwiceIsHarmless(t *testing.T) {
 	require.NoError(t, r.Close())
 
 	assert.NoError(t, r.Close(), "a second Close must return the first one's result, not close fds again")
-}
-
-// osThreads is the number of OS threads of this process, counted as the
-// program's own measurements count them (newThreadCounter: /proc on Linux,
-// the sysctl kern.proc.pid on FreeBSD, the Go runtime's threads on macOS).
-func osThreads(t *testing.T) int {
-	t.Helper()
-	counter := newThreadCounter(os.Getpid())
-	defer counter.close()
-	n, err := counter.count()
-	require.NoError(t, err, "counting this process's OS threads")
-	return n
 }
 
 func TestClosedReactorsLeaveNoThreads(t *testing.T) {
@@ -387,7 +280,7 @@ func TestClosedReactorsLeaveNoThreads(t *testing.T) {
 		id := r.NextID()
 		w := testWaker(1)
 		require.NoError(t, r.SetWaker(id, w))
-		require.NoError(t, r.Register(rd, id, Readable|Writable))
+		require.NoError(t, r.Register(rd, id))
 		writeByte(t, wr)
 		waitWoken(t, w) // the event loop has certainly run on its thread
 		require.NoError(t, r.Close(), "reactor %d", i)

@@ -1,17 +1,12 @@
 //go:build linux || darwin || freebsd
 
-// request.go is request(i), the task each executor spawns once per request:
-// await one GET and report the outcome. It is stage 04's request coroutine,
-// reporting to the run's Results instead of printing.
+// This file is request(i), one of the tasks each executor spawns, written
+// the way a compiler would rewrite an async function: a state machine that
+// can stop where it awaits and carry on from there at the next poll.
 
 package main
 
-// Reporter is where a request reports its outcome. *Results is the real one;
-// tests pass a fake.
-type Reporter interface {
-	Done(executor, i int, body string)
-	Fail(executor, i int, err error)
-}
+import "io"
 
 // requestState marks the points where a request can be suspended.
 type requestState int
@@ -27,15 +22,19 @@ const (
 //	func request(executor, i int) {
 //		body, err := await(Get(path))
 //		if err != nil {
-//			results.Fail(executor, i, err)
+//			tally.Fail(executor, i, err)
 //			return
 //		}
-//		results.Done(executor, i, body)
+//		tally.Done(executor, i, body)
 //	}
 //
-// A failed request is an outcome to count, not a reason to stop the run: the
-// coroutine reports it and finishes without an error, so the executor keeps
-// running the other requests.
+// It has one await, so one waiting state; the awaited future lives in a
+// field because the function's locals would not survive returning Pending.
+//
+// A failed request is an outcome to count, not a reason to stop: it is
+// reported like an answer, and the task finishes without an error, so the
+// executor goes on with its other requests. Stage 04's request returns the
+// error instead, and there the first failure ends BlockOn.
 type RequestCoroutine struct {
 	executor, i int
 	path        string
@@ -46,14 +45,15 @@ type RequestCoroutine struct {
 	waiting Future[string]
 }
 
-// NewRequest returns request i of executor, not yet started: it will GET
-// path with get and report to report.
+// NewRequest returns request i of executor, not yet started. It will GET
+// path with get, so a test can hand it a fake request, and report the
+// outcome to report.
 func NewRequest(executor, i int, path string, get func(path string) Future[string], report Reporter) *RequestCoroutine {
 	return &RequestCoroutine{executor: executor, i: i, path: path, get: get, report: report}
 }
 
 // Poll runs the request from where it last stopped. It hands its waker on to
-// the GET it awaits, so that GET's socket events wake this task.
+// the request it awaits, so that request's socket events wake this task.
 //
 //workbook:exercise s05-request-report
 func (c *RequestCoroutine) Poll(w Waker) Poll[struct{}] {
@@ -81,11 +81,11 @@ func (c *RequestCoroutine) Poll(w Waker) Poll[struct{}] {
 	}
 }
 
-// Close abandons the request before it has finished: the GET it awaits
+// Close abandons the request before it has finished: the request it awaits
 // releases its socket. The executor calls this when it gives up on the task.
 func (c *RequestCoroutine) Close() error {
 	var err error
-	if closer, ok := c.waiting.(interface{ Close() error }); ok {
+	if closer, ok := c.waiting.(io.Closer); ok {
 		err = closer.Close()
 	}
 	c.waiting = nil

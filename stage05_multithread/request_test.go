@@ -1,12 +1,13 @@
 //go:build linux || darwin || freebsd
 
-// Tests for request(i) and async_main of the runtime mode. The GET and the
-// executor are test doubles, so these tests depend on neither sockets nor
-// the executor.
+// Tests for request(i) and async_main. The GET, the tally and the executor
+// are test doubles, so these tests depend on neither sockets nor the
+// executor.
 
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"testing"
@@ -68,7 +69,36 @@ func TestRequestReportsBodyAsDone(t *testing.T) {
 
 	require.True(t, p.Ready)
 	assert.NoError(t, p.Err)
-	assert.Equal(t, []string{"done 3/4: HelloWorld4"}, report.outcomes, "the answer must be reported once, with the executor and request numbers")
+	assert.Equal(t, []string{"done 3/4: HelloWorld4"}, report.outcomes, "the answer must be reported once, with the executor and request numbers (in that order)")
+}
+
+func TestRequestReportsNothingWhileTheGetIsPending(t *testing.T) {
+	var paths []string
+	report := &fakeReporter{}
+	r := NewRequest(0, 0, "/0/x", oneGet(&fakeFuture[string]{pendingPolls: 2, result: Ready("x")}, &paths), report)
+
+	require.False(t, r.Poll(testWaker(1)).Ready)
+	require.False(t, r.Poll(testWaker(1)).Ready)
+
+	assert.Empty(t, report.outcomes, "a pending GET has no outcome yet: report only when it is ready")
+	require.True(t, r.Poll(testWaker(1)).Ready)
+	assert.Equal(t, []string{"done 0/0: x"}, report.outcomes)
+}
+
+func TestFinishedRequestIsNotRunOrReportedAgain(t *testing.T) {
+	var paths []string
+	report := &fakeReporter{}
+	get := &closableFuture{fakeFuture: fakeFuture[string]{result: Ready("x")}}
+	r := NewRequest(0, 0, "/0/x", oneGet(get, &paths), report)
+	require.True(t, r.Poll(testWaker(1)).Ready)
+
+	p := r.Poll(testWaker(1))
+
+	assert.ErrorIs(t, p.Err, errPolledAfterDone, "a finished request polled again must answer errPolledAfterDone (state requestDone)")
+	assert.Len(t, paths, 1, "a finished request must not start another GET")
+	assert.Len(t, report.outcomes, 1, "a finished request must not report again")
+	require.NoError(t, r.Close())
+	assert.Zero(t, get.closed, "once the GET is done the request must let go of it (c.waiting = nil): Close has nothing left to close")
 }
 
 func TestRequestReportsFailureAndFinishesWithoutError(t *testing.T) {
@@ -81,7 +111,7 @@ func TestRequestReportsFailureAndFinishesWithoutError(t *testing.T) {
 
 	require.True(t, p.Ready)
 	assert.NoError(t, p.Err, "a failed request is counted, not an error of the task: the executor must keep running the others")
-	assert.Equal(t, []string{"fail 0/1: connection refused"}, report.outcomes)
+	assert.Equal(t, []string{"fail 0/1: connection refused"}, report.outcomes, "the failure must be reported once, as a failure, with the executor and request numbers")
 }
 
 func TestRequestCloseClosesTheGetItAwaits(t *testing.T) {
@@ -105,14 +135,26 @@ type numberedTask struct{ i int }
 
 func (numberedTask) Poll(Waker) Poll[struct{}] { return Ready(struct{}{}) }
 
-func TestAsyncMainSpawnsRequestsInOrderAndIsDone(t *testing.T) {
+func TestAsyncMainPrintsStartAndSpawnsRequestsInOrder(t *testing.T) {
+	var out bytes.Buffer
 	spawner := &fakeSpawner{}
-	m := NewAsyncMain(3, spawner, func(i int) Task { return numberedTask{i} })
+	m := NewAsyncMain(&out, 3, spawner, func(i int) Task { return numberedTask{i} })
 
 	p := m.Poll(testWaker(1))
 
 	require.True(t, p.Ready, "async_main has no await: its first poll runs it to the end")
-	assert.Equal(t, []Task{numberedTask{0}, numberedTask{1}, numberedTask{2}}, spawner.tasks)
-	assert.ErrorIs(t, m.Poll(testWaker(1)).Err, errPolledAfterDone, "polling it again must not spawn again")
-	assert.Len(t, spawner.tasks, 3)
+	assert.Equal(t, "Program starting\n", out.String())
+	assert.Equal(t, []Task{numberedTask{0}, numberedTask{1}, numberedTask{2}}, spawner.tasks,
+		"async_main must spawn request(i) for i = 0, 1, 2, in that order, and not run them itself")
+}
+
+func TestAsyncMainRunsOnce(t *testing.T) {
+	spawner := &fakeSpawner{}
+	m := NewAsyncMain(&bytes.Buffer{}, 2, spawner, func(i int) Task { return numberedTask{i} })
+	require.True(t, m.Poll(testWaker(1)).Ready)
+
+	p := m.Poll(testWaker(1))
+
+	assert.ErrorIs(t, p.Err, errPolledAfterDone)
+	assert.Len(t, spawner.tasks, 2, "polling a finished async_main must not spawn again")
 }

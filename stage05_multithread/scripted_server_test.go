@@ -12,7 +12,6 @@ import (
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +24,6 @@ type scriptedServer struct {
 	requests chan string // the request head the client sent
 	pieces   chan string // each piece is written as one write
 	finish   sync.Once
-	reset    atomic.Bool   // close with a reset (RST) instead of a FIN
 	done     chan struct{} // closed when the serving goroutine has ended
 }
 
@@ -70,14 +68,6 @@ func (s *scriptedServer) Close() {
 	s.finish.Do(func() { close(s.pieces) })
 }
 
-// Reset makes the server reset the connection instead of closing it: with
-// SO_LINGER set to 0, close sends a TCP RST, and the client's next read
-// fails with ECONNRESET, as when a server crashes or a middlebox gives up.
-func (s *scriptedServer) Reset() {
-	s.reset.Store(true)
-	s.Close()
-}
-
 // Request waits for the request head the client sent.
 func (s *scriptedServer) Request(t *testing.T) string {
 	t.Helper()
@@ -108,9 +98,6 @@ func (s *scriptedServer) serve() {
 		if _, err := conn.Write([]byte(piece)); err != nil {
 			return
 		}
-	}
-	if s.reset.Load() {
-		_ = conn.(*net.TCPConn).SetLinger(0)
 	}
 }
 

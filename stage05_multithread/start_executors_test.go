@@ -137,3 +137,16 @@ func TestStartExecutorsJoinsErrorsSoEachCanBeFound(t *testing.T) {
 
 	assert.ErrorIs(t, err, broke, "startExecutors must return the executors' errors joined (errors.Join), so errors.Is still finds each")
 }
+
+func TestStartExecutorsReturnsEveryExecutorsError(t *testing.T) {
+	err := startExecutors(3, func(index int) error {
+		if index == 0 {
+			return nil
+		}
+		return fmt.Errorf("executor %d broke", index)
+	})
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "executor 1 broke", "every executor's error must be returned, not only the first or the last")
+	assert.Contains(t, err.Error(), "executor 2 broke", "every executor's error must be returned, not only the first or the last")
+}

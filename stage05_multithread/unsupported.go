@@ -11,6 +11,6 @@ import (
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "stage05_multithread: needs epoll (Linux) or kqueue (macOS, FreeBSD); on Windows, run it under WSL 2")
+	fmt.Fprintln(os.Stderr, "stage04_executor: needs epoll (Linux) or kqueue (macOS, FreeBSD); on Windows, run it under WSL 2")
 	os.Exit(1)
 }
