@@ -1,0 +1,184 @@
+//go:build linux || darwin || freebsd
+
+// This file is the executor: it keeps the tasks, polls those that were
+// woken, and sleeps (parks) when none was, until a Waker unparks it; Spawn
+// lets a task start others. Several executors run at once, each on its own
+// OS thread (see runtime.go); by default each drives a reactor of its own,
+// and waits in it instead of parking (NewDrivingExecutor).
+
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// Task is a future the executor runs to completion. Its value is not
+// wanted, only that it finishes (and whether it failed).
+type Task = Future[struct{}]
+
+// Executor runs tasks on the goroutine that calls BlockOn.
+//
+// It polls exactly the tasks whose wakers were called, and in between it
+// parks, using no CPU at all. Who calls the wakers is not its business: the
+// reactor, another goroutine, or a task itself.
+//
+// Only the goroutine running BlockOn touches the tasks, so they need no
+// lock; what other threads share is the ready queue and the parker, reached
+// through wakers. That is also why Spawn may only be called on that
+// goroutine: before BlockOn, or by a task while it is being polled.
+type Executor struct {
+	// reactor, when set, is the reactor this executor drives: with nothing
+	// to do, it runs one Turn of it instead of parking (NewDrivingExecutor).
+	reactor *Reactor
+	name    string
+	out     io.Writer
+	tasks   map[int]Task
+	lastID  int
+	ready   *ReadyQueue
+	parker  Parker
+	batch   []int // the ids being polled this round; kept to reuse its memory
+}
+
+// NewExecutor returns an executor with no tasks. name starts each line it
+// prints to out ("executor-0: 5 pending tasks. Sleep until notified."). With
+// out nil it prints nothing: with -quiet and thousands of requests, one line
+// per park would make the terminal the bottleneck. Executors on different
+// threads may share out; each line is one Write.
+func NewExecutor(name string, out io.Writer) *Executor {
+	return &Executor{
+		name:   name,
+		out:    out,
+		tasks:  map[int]Task{},
+		ready:  NewReadyQueue(),
+		parker: NewParker(),
+	}
+}
+
+// BlockOn runs main to completion, with any other task the executor has, and
+// returns when no task is left.
+//
+// The loop: poll every task in the ready queue; if tasks remain, none of
+// them can make progress now, so say so and park until a waker unparks the
+// executor. A task that is not in the ready queue is never polled: no busy
+// loop, no sleep.
+//
+// The first task to fail ends BlockOn with its error. The tasks left are
+// abandoned: each is closed (if it holds sockets, they are released) and
+// dropped.
+//
+//workbook:exercise s04-spawn
+func (e *Executor) BlockOn(main Task) error {
+	e.Spawn(main)
+	for {
+		if err := e.pollReady(); err != nil {
+			e.abandonAll()
+			return err
+		}
+		if len(e.tasks) == 0 {
+			e.say("All tasks are finished")
+			return nil
+		}
+		if e.out != nil {
+			e.say(fmt.Sprintf("%d pending tasks. Sleep until notified.", len(e.tasks)))
+		}
+		if e.reactor == nil {
+			e.parker.Park()
+			continue
+		}
+		if !e.reactor.Turn(e.hasWork) && !e.hasWork() {
+			// The reactor has stopped and woken every task it knew;
+			// nothing is left that could wake the rest.
+			left := len(e.tasks)
+			e.abandonAll()
+			return fmt.Errorf("%s: %d tasks left: %w", e.name, left, ErrReactorClosed)
+		}
+	}
+}
+
+// NewDrivingExecutor returns an executor that drives reactor r, which must
+// be a NewDrivenReactor used by this executor alone: when no task is ready,
+// it runs a Turn of r instead of parking, so it sleeps in the poller's
+// wait, and the events of its own sockets wake its tasks on its own thread.
+// Its wakers still work from any thread: Unpark interrupts the wait.
+func NewDrivingExecutor(name string, out io.Writer, r *Reactor) *Executor {
+	e := NewExecutor(name, out)
+	e.reactor = r
+	e.parker.driver = r
+	return e
+}
+
+// hasWork reports whether a woken task waits in the ready queue.
+func (e *Executor) hasWork() bool {
+	return e.ready.Len() > 0
+}
+
+// Spawn gives the executor a task to run beside the others: it gets the next
+// id, joins the tasks, and its id goes on the ready queue, so the executor
+// polls it (which starts it) in its next round.
+//
+// A task that spawns does not wait for what it spawned; the spawned task
+// runs on its own, and BlockOn returns only when it, too, has finished.
+// That is the difference from stage 02's JoinAll, where one future polled
+// the others as its own parts.
+//
+// The id goes on the queue without unparking: Spawn runs on the executor's
+// own goroutine, which is awake by definition.
+//
+//workbook:exercise s04-spawn
+func (e *Executor) Spawn(task Task) {
+	e.lastID++
+	e.tasks[e.lastID] = task
+	e.ready.Push(e.lastID)
+}
+
+// pollReady polls the woken tasks until none is left in the ready queue, and
+// removes those that finish. It returns the error of the first task that
+// fails.
+//
+// A woken id with no task is skipped: the task has finished, and the wake-up
+// came late (a reactor event already on its way, a waker another goroutine
+// kept). Tasks woken while this runs are polled in the next round of the
+// loop, not lost.
+//
+//workbook:exercise s03-poll-ready
+func (e *Executor) pollReady() error {
+	for e.ready.Len() > 0 {
+		e.batch = e.ready.TakeAll(e.batch)
+		for _, id := range e.batch {
+			task, ok := e.tasks[id]
+			if !ok {
+				continue
+			}
+			p := task.Poll(NewWaker(id, e.ready, e.parker))
+			if !p.Ready {
+				continue
+			}
+			delete(e.tasks, id)
+			if p.Err != nil {
+				return p.Err
+			}
+		}
+	}
+	return nil
+}
+
+// say prints one line starting with the executor's name, unless the
+// executor is quiet.
+func (e *Executor) say(line string) {
+	if e.out != nil {
+		fmt.Fprintf(e.out, "%s: %s\n", e.name, line)
+	}
+}
+
+// abandonAll drops every task left, closing those that hold resources (that
+// implement io.Closer). Go has no destructors: in Rust, dropping a future
+// closes its sockets; here the executor does it by hand.
+func (e *Executor) abandonAll() {
+	for id, task := range e.tasks {
+		if closer, ok := task.(io.Closer); ok {
+			_ = closer.Close()
+		}
+		delete(e.tasks, id)
+	}
+}

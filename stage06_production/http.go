@@ -1,0 +1,468 @@
+//go:build linux || darwin || freebsd
+
+// This file is the HTTP GET future: one request over a raw non-blocking TCP
+// socket, pushed forward a little further on every poll and never waiting.
+// The future registers its socket with the reactor under an id, and leaves
+// its waker with it, so that the reactor wakes exactly this future's task
+// when the socket has news. Made for running thousands of them: no line per
+// request unless asked for, SetWaker only when the waker changed, pooled
+// parse buffers, three system calls fewer per request than stage 05's
+// future (see start, sendRequest and closeSocket), and the socket calls
+// made raw, out of sight of Go's scheduler (rawsyscall_linux.go says why
+// that is safe).
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
+)
+
+// maxResponseBytes bounds how much the future keeps of an answer, so that a
+// broken server that never stops sending cannot make the buffer grow forever.
+const maxResponseBytes = 1 << 20
+
+// errPolledAfterDone is the answer to a poll that comes after the future has
+// already handed out its result, or after it was closed. Polling a finished
+// future is a bug in the caller; reporting it as an error keeps the program
+// alive to say so.
+var errPolledAfterDone = errors.New("future polled again after it finished or was closed")
+
+// Registrar is what the HTTP future needs from the reactor: an id for its
+// registration, a way to have its socket watched, to leave the waker to
+// call when the socket has an event, and to forget all that again before
+// the socket is closed. *Reactor is the real one; tests pass a fake that
+// records the calls and wakes on command.
+type Registrar interface {
+	NextID() int
+	Stopped() bool
+	Register(fd, id int, interest Interest) error
+	SetWaker(id int, w Waker) error
+	Forget(fd, id int)
+}
+
+// HTTPClient makes HTTP GET futures that talk to one target. It carries the
+// dependencies every request needs, so that nothing is hidden in a global.
+type HTTPClient struct {
+	// Target is the server to talk to (address, Host header, socket domain).
+	Target *target.Target
+	// Reactor watches the futures' sockets and wakes their tasks.
+	Reactor Registrar
+	// Out receives the "FIRST POLL - START OPERATION" line; nil prints
+	// nothing (the program leaves it nil: with thousands of requests the
+	// line is noise, and stdout becomes the bottleneck).
+	Out io.Writer
+}
+
+// Get returns a future for "GET path" on the client's target. Nothing
+// happens yet: like every future, it does no work until it is polled.
+func (c *HTTPClient) Get(path string) *HTTPGetFuture {
+	return &HTTPGetFuture{
+		target:  c.Target,
+		reactor: c.Reactor,
+		path:    path,
+		out:     c.Out,
+		fd:      -1,
+		unsent:  []byte(requestText(c.Target.Host, path)),
+	}
+}
+
+// requestText is the whole GET request for path. "Connection: close" asks the
+// server to close the connection after the response, so that reading until
+// end of file reads exactly one response.
+func requestText(host, path string) string {
+	return "GET " + path + " HTTP/1.1\r\n" +
+		"Host: " + host + "\r\n" +
+		"Connection: close\r\n" +
+		"\r\n"
+}
+
+// httpState says which step of the request the future is in. Each poll
+// continues from the step where the previous poll had to stop.
+type httpState int
+
+const (
+	httpStart   httpState = iota // not polled yet: no socket exists
+	httpWriting                  // connect started; the handshake, or room for the rest of the request, is still to come
+	httpReading                  // request sent; collecting the answer until EOF
+	httpDone                     // result handed out; the socket is closed
+)
+
+// There is no "connecting" state of its own: the write is the check
+// (see sendRequest), so a socket still connecting is one whose request is
+// not written yet.
+
+// String names the state, so test failures can say where a future stopped.
+func (s httpState) String() string {
+	switch s {
+	case httpStart:
+		return "start"
+	case httpWriting:
+		return "writing"
+	case httpReading:
+		return "reading"
+	case httpDone:
+		return "done"
+	}
+	return fmt.Sprintf("httpState(%d)", int(s))
+}
+
+// HTTPGetFuture is one HTTP GET request as a state machine. Its value is the
+// response body. It owns a socket from its first poll until it finishes,
+// and it deregisters and closes that socket whether it succeeds or fails,
+// or is abandoned with Close.
+type HTTPGetFuture struct {
+	target  *target.Target
+	reactor Registrar
+	path    string
+	out     io.Writer
+
+	state      httpState
+	fd         int    // the socket; -1 when there is none
+	id         int    // the reactor registration id of fd
+	registered bool   // whether fd is on the reactor's watch list
+	connected  bool   // whether the kernel has taken a byte of the request (so the handshake is over)
+	lastWaker  Waker  // the waker the reactor holds for id
+	unsent     []byte // the part of the request not yet written
+	received   []byte // every byte of the answer read so far
+}
+
+// Poll drives the request as far as it can go without waiting.
+//
+// The switch is the state machine: each case does one step and either moves
+// to the next state (and loops round to try that step too) or returns
+// Pending because the socket is not ready for the step yet. A step that
+// fails closes the socket and finishes the future with the error.
+//
+// Every Pending goes through pending, which hands w to the reactor: the
+// reactor then wakes the task of this poll when the socket has an event.
+//
+// Stage 04's machine had four steps: connect, check the connection, write,
+// read. Here start connects and writes in one go, and the first poll usually
+// ends with the request sent and the socket registered for reading only.
+// Then it returns without trying to read: start registered the socket after
+// the write, and registering reports what is there already, so any answer,
+// early or late, comes as a wake-up. (After a wake-up the read is tried at
+// once: the wake-up was that answer's announcement, and no second one comes.)
+//
+//workbook:exercise s03-http-poll
+func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
+	for {
+		switch f.state {
+		case httpStart:
+			if f.out != nil {
+				fmt.Fprintln(f.out, "FIRST POLL - START OPERATION")
+			}
+			if err := f.start(w); err != nil {
+				return f.fail(err)
+			}
+			return f.pending(w)
+		case httpWriting:
+			sent, err := f.sendRequest()
+			if err != nil {
+				return f.fail(err)
+			}
+			if !sent {
+				return f.pending(w)
+			}
+			f.state = httpReading
+		case httpReading:
+			eof, err := f.readResponse()
+			if err != nil {
+				return f.fail(err)
+			}
+			if !eof {
+				return f.pending(w)
+			}
+			f.closeSocket()
+			f.state = httpDone
+			body, err := parseResponse(f.received)
+			if err != nil {
+				return Failed[string](f.describe(err))
+			}
+			return Ready(body)
+		default: // httpDone
+			return Failed[string](errPolledAfterDone)
+		}
+	}
+}
+
+// pending is the answer "not yet", after making sure the reactor holds w,
+// the waker of this poll, for the socket. A later poll may come with a
+// different waker (the task may have moved); only the latest reaches it.
+//
+// Should the reactor refuse (its event loop has stopped), nothing would
+// ever wake the task, so the request fails now instead of waiting for ever.
+//
+// When w is the waker the reactor already holds, which in this program is
+// every poll after the first (a task never moves between executors), there
+// is nothing to replace, and the trip through the reactor's one shared lock
+// is skipped (Rust's futures do the same with Waker::will_wake). Only an
+// atomic flag is read instead, so that a reactor that has stopped is still
+// noticed: it wakes every task as it stops, this poll is the result, and
+// SetWaker then reports why.
+func (f *HTTPGetFuture) pending(w Waker) Poll[string] {
+	if w == f.lastWaker && !f.reactor.Stopped() {
+		return Pending[string]()
+	}
+	if err := f.reactor.SetWaker(f.id, w); err != nil {
+		return f.fail(err)
+	}
+	f.lastWaker = w
+	return Pending[string]()
+}
+
+// start creates a non-blocking socket, starts connecting it, sends as much
+// of the request as the socket takes, and registers it with the reactor for
+// what is still to come, leaving w as the waker to call. It leaves the
+// future in httpReading (the whole request went out) or httpWriting.
+//
+// A blocking connect would sit in the kernel for a whole round trip. A
+// non-blocking one returns at once, usually with EINPROGRESS: "the handshake
+// has started". Stage 04 then waited for the socket to become writable and
+// asked whether the connect had worked. Here the request is written
+// straight away instead: on loopback the handshake is nearly always over by
+// then, the write succeeds, and the wait and the question are saved. When it
+// is not over, the write says so, and the future waits after all (see
+// sendRequest).
+//
+// Registering after the write, with the interest the future now has, is what
+// saves a wake-up: a connected socket registered for Writable is reported
+// writable the moment it is registered, which would wake the task once for
+// nothing. Only a future that still has bytes to send asks for Writable.
+// Nothing is lost by registering late: registering reports what is there
+// already, data that arrived in the meantime included.
+//
+// The waker is set before the socket is registered: the reactor's thread may
+// see an event the moment the socket is on the poller's list, and needs a
+// waker to call by then.
+func (f *HTTPGetFuture) start(w Waker) error {
+	// A raw socket, not a net.Conn: newSocket (socket_linux.go,
+	// socket_bsd.go) is socket(2) with the non-blocking and close-on-exec
+	// flags, and every later step is a plain system call on fd. In this
+	// stage the calls are raw ones (rawConnect, rawWrite, rawRead,
+	// rawClose), which skip the bookkeeping Go does for calls that might
+	// block; rawsyscall_linux.go explains.
+	fd, err := newSocket(f.target.Domain())
+	if err != nil {
+		return fmt.Errorf("create socket: %w", err)
+	}
+	f.fd = fd
+	err = rawConnect(fd, f.target.AddrPort)
+	if err != nil && !errors.Is(err, unix.EINPROGRESS) && !errors.Is(err, unix.EINTR) {
+		// EINTR means a signal arrived, but the handshake carries on in the
+		// background exactly as with EINPROGRESS.
+		return fmt.Errorf("connect: %w", err)
+	}
+	sent, err := f.sendRequest()
+	if err != nil {
+		return err
+	}
+	interest := Readable
+	f.state = httpReading
+	if !sent {
+		interest |= Writable
+		f.state = httpWriting
+	}
+	f.id = f.reactor.NextID()
+	if err := f.reactor.SetWaker(f.id, w); err != nil {
+		return err
+	}
+	f.lastWaker = w
+	// From here on closeSocket tells the reactor to forget the
+	// registration, even if Register itself fails.
+	f.registered = true
+	return f.reactor.Register(fd, f.id, interest)
+}
+
+// sendRequest writes what is left of the request on a socket whose connect
+// may not have finished, and so also answers stage 04's checkConnected
+// question "is the handshake over, and did it work?":
+//
+//   - The kernel takes bytes: connected. From then on an error is the
+//     write's own.
+//   - Before the first byte, EAGAIN (Linux) or ENOTCONN (macOS, FreeBSD):
+//     still connecting. writeRequest turns EAGAIN into "not sent yet";
+//     ENOTCONN is turned into the same here.
+//   - Before the first byte, any other error: the socket's pending error,
+//     which is the connect's (ECONNREFUSED when nobody listens), so it is
+//     reported as the connect's.
+func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
+	before := len(f.unsent)
+	sent, err = f.writeRequest()
+	if len(f.unsent) < before {
+		f.connected = true
+	}
+	if sent {
+		// The emptied slice still points into the request's bytes and would
+		// keep them alive while the answer takes its time: some 70 bytes a
+		// request, two thirds of a megabyte with 10,000 waiting.
+		f.unsent = nil
+	}
+	if err == nil || f.connected {
+		return sent, err
+	}
+	if errors.Is(err, unix.ENOTCONN) {
+		return false, nil
+	}
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		return false, fmt.Errorf("connect: %w", errno)
+	}
+	return false, err
+}
+
+// writeRequest sends what is left of the request and reports whether all of
+// it has gone.
+//
+// A write may take only part of the bytes (a partial write) or none at all
+// (EAGAIN: the socket's send buffer is full). Either way the rest stays in
+// f.unsent for the next poll. EINTR means a signal interrupted the call
+// before anything was written, so the write is simply tried again.
+//
+//workbook:exercise s01-socket-io
+func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
+	for len(f.unsent) > 0 {
+		n, err := rawWrite(f.fd, f.unsent)
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			return false, nil
+		case err != nil:
+			return false, fmt.Errorf("write request: %w", err)
+		}
+		f.unsent = f.unsent[n:]
+	}
+	return true, nil
+}
+
+// readResponse reads everything the socket holds right now and reports
+// whether the server has closed the connection (EOF), which with
+// "Connection: close" marks the end of the answer.
+//
+// It keeps reading until the kernel says EAGAIN ("nothing more for now"),
+// so one poll collects all the bytes that have arrived. A read of 0 bytes is
+// EOF.
+//
+//workbook:exercise s01-socket-io
+func (f *HTTPGetFuture) readResponse() (eof bool, err error) {
+	var chunk [4096]byte
+	for {
+		n, err := rawRead(f.fd, chunk[:])
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			return false, nil
+		case err != nil:
+			return false, fmt.Errorf("read response: %w", err)
+		case n == 0:
+			return true, nil
+		}
+		if len(f.received)+n > maxResponseBytes {
+			return false, fmt.Errorf("read response: the answer is larger than %d bytes", maxResponseBytes)
+		}
+		f.received = append(f.received, chunk[:n]...)
+	}
+}
+
+// parseResponse turns the raw bytes of a complete answer into its body.
+//
+// The bytes were collected by hand, but parsing HTTP is not the lesson, so
+// net/http does it: status line, headers, Content-Length or chunked bodies.
+// A body shorter than the headers promise is an error, as is any status
+// outside 2xx.
+func parseResponse(raw []byte) (string, error) {
+	if len(raw) == 0 {
+		return "", errors.New("the server closed the connection without answering")
+	}
+	reader := responseReaders.Get().(*bufio.Reader)
+	reader.Reset(bytes.NewReader(raw))
+	defer func() {
+		reader.Reset(nil) // let go of raw
+		responseReaders.Put(reader)
+	}()
+	resp, err := http.ReadResponse(reader, &http.Request{Method: http.MethodGet})
+	if err != nil {
+		return "", fmt.Errorf("malformed response: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", fmt.Errorf("response body cut short: %w", err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return "", fmt.Errorf("server answered %s: %s", resp.Status, errorBodyLine(body))
+	}
+	return string(body), nil
+}
+
+// responseReaders recycles the buffered readers parseResponse hands to
+// net/http. A new one per answer would be 4 KiB of garbage per request,
+// tens of megabytes over a large run; a sync.Pool keeps a few per thread.
+var responseReaders = sync.Pool{
+	New: func() any { return bufio.NewReader(nil) },
+}
+
+// errorBodyLine keeps an error body readable on one line of a terminal.
+func errorBodyLine(body []byte) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(string(body)), "\n")
+	if len(line) > 200 {
+		line = line[:200] + "..."
+	}
+	return line
+}
+
+// fail ends the request with err: it closes the socket so nothing leaks,
+// and marks the future done so a further poll cannot touch the closed fd.
+func (f *HTTPGetFuture) fail(err error) Poll[string] {
+	f.closeSocket()
+	f.state = httpDone
+	return Failed[string](f.describe(err))
+}
+
+// describe says which request failed, so an error is understandable without
+// knowing which of several futures produced it.
+func (f *HTTPGetFuture) describe(err error) error {
+	return fmt.Errorf("GET %s from %s: %w", f.path, f.target.Host, err)
+}
+
+// Close abandons the request: it releases the socket, if the future still
+// has one, and finishes the future. Go has no destructors, so whoever gives
+// up on a future before it is done (the executor, when another task has
+// failed) calls Close; in Rust, dropping the future does this.
+func (f *HTTPGetFuture) Close() error {
+	f.closeSocket()
+	f.state = httpDone
+	return nil
+}
+
+// closeSocket has the reactor forget the registration (its waker) and closes
+// the socket, if the future has one. The request is over either way, so
+// errors here would have nobody to act on them.
+//
+// Stages 02 to 05 deregister first (epoll_ctl DEL), then close. Closing
+// alone takes the socket off the poller's list, so this saves that system
+// call; see Reactor.Forget for why that is safe here.
+func (f *HTTPGetFuture) closeSocket() {
+	if f.fd < 0 {
+		return
+	}
+	if f.registered {
+		f.reactor.Forget(f.fd, f.id)
+		f.registered = false
+	}
+	_ = rawClose(f.fd)
+	f.fd = -1
+}

@@ -1,0 +1,159 @@
+//go:build linux
+
+// Test helpers that look at the epoll instance with raw system calls, so
+// that a test of Register does not depend on the poller's wait (another
+// exercise), and Linux-only checks: what the kernel itself says is watched
+// (from /proc/self/fdinfo), the ids in epoll's event data, and the rounding
+// of epoll_wait's timeout.
+
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// pollerFDs is how many fds a reactor's poller owns on Linux: the epoll
+// instance and the eventfd that interrupts it.
+const pollerFDs = 2
+
+// rawWait calls epoll_wait on the poller once, without going through wait,
+// and returns the registration ids of the events (timeout 0: just look).
+func rawWait(t *testing.T, p *poller, timeout time.Duration) []int {
+	t.Helper()
+	events := make([]unix.EpollEvent, 16)
+	for {
+		n, err := unix.EpollWait(p.epfd, events, int(timeout/time.Millisecond))
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		require.NoError(t, err, "epoll_wait in the test")
+		ids := make([]int, n)
+		for i, event := range events[:n] {
+			ids[i] = eventID(event)
+		}
+		return ids
+	}
+}
+
+// interruptPending reports whether the poller's interrupt is waiting to be
+// seen: whether the eventfd is readable, found out with poll(2) so that
+// nothing is read.
+func interruptPending(t *testing.T, p *poller) bool {
+	t.Helper()
+	fds := []unix.PollFd{{Fd: int32(p.wakeFD), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	require.NoError(t, err)
+	return n > 0
+}
+
+// epollWatch is one line of an epoll instance's fdinfo: the fd watched, the
+// events asked for, and the 8 bytes of data events carry.
+type epollWatch struct {
+	mask uint32
+	data uint64
+}
+
+// epollWatchList reads the kernel's own list of the fds an epoll instance
+// watches from /proc/self/fdinfo.
+func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
+	t.Helper()
+	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
+	require.NoError(t, err, "reading the epoll instance's fdinfo")
+	defer file.Close()
+	watched := map[int]epollWatch{}
+	scanner := bufio.NewScanner(file)
+	for scanner.Scan() {
+		// Lines look like "tfd:        7 events:   80002005 data:                5  pos:0 ino:...".
+		fields := strings.Fields(scanner.Text())
+		if len(fields) < 6 || fields[0] != "tfd:" || fields[2] != "events:" || fields[4] != "data:" {
+			continue
+		}
+		fd, err := strconv.Atoi(fields[1])
+		require.NoError(t, err)
+		mask, err := strconv.ParseUint(fields[3], 16, 32)
+		require.NoError(t, err)
+		data, err := strconv.ParseUint(fields[5], 16, 64)
+		require.NoError(t, err)
+		watched[fd] = epollWatch{mask: uint32(mask), data: data}
+	}
+	require.NoError(t, scanner.Err())
+	return watched
+}
+
+func TestRegisterAsksEpollForTheInterestAndTheID(t *testing.T) {
+	const all = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
+	cases := []struct {
+		interest Interest
+		want     uint32
+	}{
+		{Readable, unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET},
+		{Writable, unix.EPOLLOUT | unix.EPOLLET},
+		{Readable | Writable, all},
+	}
+	r := newIdleReactor(t)
+	for _, c := range cases {
+		rd, _ := newPipe(t)
+		id := 1<<40 + int(c.interest)
+
+		require.NoError(t, r.Register(rd, id, c.interest))
+
+		watched := epollWatchList(t, r.poller.epfd)
+		require.Contains(t, watched, rd, "after Register the fd must be on the epoll instance's watch list (EPOLL_CTL_ADD)")
+		assert.Equal(t, c.want, watched[rd].mask&all,
+			"interest %#x must ask epoll for %#x (see epollEvents); the kernel shows mask %#x", uint8(c.interest), c.want, watched[rd].mask)
+		assert.Equal(t, uint64(id), watched[rd].data, "the event data must be the registration id: see setEventID")
+	}
+}
+
+func TestEventIDRoundTrips(t *testing.T) {
+	for _, id := range []int{0, 1, 1<<31 - 1, 1 << 31, 1<<32 + 7, 1<<62 + 3} {
+		var ev unix.EpollEvent
+		setEventID(&ev, id)
+		assert.Equal(t, id, eventID(ev), "eventID must give back the id setEventID stored")
+	}
+}
+
+func TestEpollTimeoutRoundsUpToWholeMilliseconds(t *testing.T) {
+	cases := map[time.Duration]int{
+		-1:                                 -1, // no timer: wait for an event
+		0:                                  0,
+		time.Nanosecond:                    1, // never 0 for a deadline still ahead: that would spin
+		400 * time.Microsecond:             1,
+		time.Millisecond:                   1,
+		time.Millisecond + time.Nanosecond: 2,
+		1500 * time.Millisecond:            1500,
+		1000 * time.Hour:                   math.MaxInt32, // epoll_wait takes an int
+	}
+	for timeout, want := range cases {
+		assert.Equal(t, want, epollTimeout(timeout), "epollTimeout(%v)", timeout)
+	}
+}
+
+// osThreads is the number of OS threads of this process, from the Threads:
+// line of /proc/self/status.
+func osThreads(t *testing.T) int {
+	t.Helper()
+	status, err := os.ReadFile("/proc/self/status")
+	require.NoError(t, err)
+	for line := range strings.Lines(string(status)) {
+		if value, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(value))
+			require.NoError(t, err)
+			return n
+		}
+	}
+	t.Fatal("no Threads: line in /proc/self/status")
+	return 0
+}

@@ -1,0 +1,70 @@
+//go:build linux || darwin || freebsd
+
+// This file is the ready queue: the list of task ids that have been woken
+// and wait to be polled. Wakers on any thread push; the executor takes.
+
+package main
+
+import "sync"
+
+// ReadyQueue holds the ids of woken tasks, each at most once, in the order
+// they were woken. It is safe for concurrent use: the reactor's thread, other
+// goroutines and the executor itself push while the executor takes.
+//
+// Why "at most once": a task woken a thousand times before the executor gets
+// round to it needs one poll, not a thousand. Each poll would find the same
+// state as the first (a future reads everything there is when it is polled),
+// so the extra polls are pure waste. The queued set makes a second push of a
+// waiting id a no-op.
+type ReadyQueue struct {
+	mu     sync.Mutex
+	ids    []int
+	queued map[int]bool
+}
+
+// NewReadyQueue returns an empty queue.
+func NewReadyQueue() *ReadyQueue {
+	return &ReadyQueue{queued: map[int]bool{}}
+}
+
+// Push adds id, unless it is already waiting. It reports whether it added it.
+//
+//workbook:exercise s03-ready-queue
+func (q *ReadyQueue) Push(id int) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.queued[id] {
+		return false
+	}
+	q.queued[id] = true
+	q.ids = append(q.ids, id)
+	return true
+}
+
+// TakeAll removes every waiting id and returns them in order. It hands the
+// executor the whole batch under one lock, rather than one lock per id, and
+// gives it buf (emptied) back as the next batch's storage, so the two slices
+// take turns and a busy executor does not allocate a new one every round.
+//
+// The ids leave the queued set one by one rather than with clear(q.queued):
+// clear costs as much as the map's capacity, and a map once grown to hold
+// the 5,000 ids of async_main's first round keeps that capacity, so every
+// later round, usually one or two woken tasks, would pay for 5,000 slots.
+// Deleting what was taken costs as much as the batch.
+func (q *ReadyQueue) TakeAll(buf []int) []int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	batch := q.ids
+	q.ids = buf[:0]
+	for _, id := range batch {
+		delete(q.queued, id)
+	}
+	return batch
+}
+
+// Len is the number of waiting ids.
+func (q *ReadyQueue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.ids)
+}

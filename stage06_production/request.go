@@ -1,0 +1,94 @@
+//go:build linux || darwin || freebsd
+
+// request.go is request(i), the task each executor spawns once per request:
+// await one GET and report the outcome. It is stage 04's request coroutine,
+// reporting to the run's Results instead of printing.
+
+package main
+
+// Reporter is where a request reports its outcome. *Results is the real one;
+// tests pass a fake.
+type Reporter interface {
+	Done(executor, i int, body string)
+	Fail(executor, i int, err error)
+}
+
+// requestState marks the points where a request can be suspended.
+type requestState int
+
+const (
+	requestStart requestState = iota // nothing has run yet
+	requestWait                      // waiting for the answer
+	requestDone                      // the outcome is reported
+)
+
+// RequestCoroutine is this function, turned into a future by hand:
+//
+//	func request(executor, i int) {
+//		body, err := await(Get(path))
+//		if err != nil {
+//			results.Fail(executor, i, err)
+//			return
+//		}
+//		results.Done(executor, i, body)
+//	}
+//
+// A failed request is an outcome to count, not a reason to stop the run: the
+// coroutine reports it and finishes without an error, so the executor keeps
+// running the other requests.
+type RequestCoroutine struct {
+	executor, i int
+	path        string
+	get         func(path string) Future[string]
+	report      Reporter
+
+	state   requestState
+	waiting Future[string]
+}
+
+// NewRequest returns request i of executor, not yet started: it will GET
+// path with get and report to report.
+func NewRequest(executor, i int, path string, get func(path string) Future[string], report Reporter) *RequestCoroutine {
+	return &RequestCoroutine{executor: executor, i: i, path: path, get: get, report: report}
+}
+
+// Poll runs the request from where it last stopped. It hands its waker on to
+// the GET it awaits, so that GET's socket events wake this task.
+//
+//workbook:exercise s05-request-report
+func (c *RequestCoroutine) Poll(w Waker) Poll[struct{}] {
+	for {
+		switch c.state {
+		case requestStart:
+			c.waiting = c.get(c.path)
+			c.state = requestWait
+		case requestWait:
+			p := c.waiting.Poll(w)
+			if !p.Ready {
+				return Pending[struct{}]()
+			}
+			c.waiting = nil
+			c.state = requestDone
+			if p.Err != nil {
+				c.report.Fail(c.executor, c.i, p.Err)
+			} else {
+				c.report.Done(c.executor, c.i, p.Value)
+			}
+			return Ready(struct{}{})
+		default: // requestDone
+			return Failed[struct{}](errPolledAfterDone)
+		}
+	}
+}
+
+// Close abandons the request before it has finished: the GET it awaits
+// releases its socket. The executor calls this when it gives up on the task.
+func (c *RequestCoroutine) Close() error {
+	var err error
+	if closer, ok := c.waiting.(interface{ Close() error }); ok {
+		err = closer.Close()
+	}
+	c.waiting = nil
+	c.state = requestDone
+	return err
+}
