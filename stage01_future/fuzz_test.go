@@ -16,8 +16,9 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/asyncworkbook/asyncgo/internal/target"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 func FuzzHTTPGetAnswerInPieces(f *testing.F) {

@@ -17,23 +17,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
-	"github.com/asyncworkbook/asyncgo/internal/delayserver"
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
-
-// startDelayServer runs a delay server on a free loopback port for one test.
-func startDelayServer(t *testing.T) *delayserver.Server {
-	t.Helper()
-	srv, err := delayserver.Start(delayserver.Config{Addr: "127.0.0.1:0"})
-	require.NoError(t, err, "starting the in-process delay server")
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 // getFrom makes a future for path on the server at addr, printing to out.
 func getFrom(t *testing.T, addr, path string, out io.Writer) *HTTPGetFuture {
 	t.Helper()
-	client := &HTTPClient{Target: targetFor(t, addr), Out: out}
+	client := &HTTPClient{Target: stagetest.Target(t, addr), Out: out}
 	return client.Get(path)
 }
 
@@ -71,7 +62,7 @@ func pollUntilReceived(t *testing.T, f *HTTPGetFuture, n int) {
 
 // serveInPieces answers f's request with pieces, one at a time, each only
 // after f has read the previous one, and then closes the connection.
-func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces ...string) {
+func serveInPieces(t *testing.T, srv *stagetest.ScriptedServer, f *HTTPGetFuture, pieces ...string) {
 	t.Helper()
 	srv.Request(t)
 	total := 0
@@ -85,7 +76,7 @@ func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces .
 
 func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
 	leakcheck.CheckFDs(t)
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/10/HelloAsyncAwait", nil)
 
 	p := pollToEnd(t, f)
@@ -95,17 +86,17 @@ func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
 }
 
 func TestHTTPGetDoesNothingBeforeFirstPoll(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 
-	assert.Equal(t, before, openFDs(t), "Get must not open a socket: a future does no work until it is polled")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "Get must not open a socket: a future does no work until it is polled")
 	assert.Equal(t, httpStart, f.state)
 }
 
 func TestHTTPGetPrintsFirstPollLineOnce(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	var out bytes.Buffer
 	f := getFrom(t, srv.Addr(), "/50/x", &out)
 
@@ -117,7 +108,7 @@ func TestHTTPGetPrintsFirstPollLineOnce(t *testing.T) {
 }
 
 func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/300/x", nil)
 
 	p := f.Poll()
@@ -128,7 +119,7 @@ func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
 }
 
 func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/hi", nil)
 	t.Cleanup(f.closeSocket) // the test stops before the answer: release the socket
 	require.False(t, f.Poll().Ready)
@@ -140,7 +131,7 @@ func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
 }
 
 func TestHTTPGetAssemblesAnswerSplitAcrossReads(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -152,7 +143,7 @@ func TestHTTPGetAssemblesAnswerSplitAcrossReads(t *testing.T) {
 }
 
 func TestHTTPGetDecodesChunkedBody(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -168,7 +159,7 @@ func TestHTTPGetDecodesChunkedBody(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -181,7 +172,7 @@ func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnTruncatedHeaders(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -193,7 +184,7 @@ func TestHTTPGetFailsOnTruncatedHeaders(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenServerClosesWithoutAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -205,7 +196,7 @@ func TestHTTPGetFailsWhenServerClosesWithoutAnswer(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/soon/x", nil) // not a number: the delay server answers 400
 
 	p := pollToEnd(t, f)
@@ -217,7 +208,7 @@ func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
 
 func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
 	leakcheck.CheckFDs(t)
-	addr := closedPort(t)
+	addr := stagetest.ClosedPort(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	p := pollToEnd(t, f)
@@ -228,8 +219,8 @@ func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
 }
 
 func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 
 	require.NoError(t, pollToEnd(t, f).Err)
@@ -237,35 +228,35 @@ func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {
 	assert.Equal(t, -1, f.fd, "a finished future must forget its socket")
 	// The server closes its end of the connection a moment later, on its own
 	// goroutine, so wait for the count to settle rather than reading it once.
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"open file descriptors must return to %d once the request is done; is the socket closed on EOF?", before)
 }
 
 func TestHTTPGetClosesSocketAfterRefusedConnection(t *testing.T) {
-	addr := closedPort(t)
-	before := openFDs(t)
+	addr := stagetest.ClosedPort(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	require.Error(t, pollToEnd(t, f).Err)
 
-	assert.Equal(t, before, openFDs(t), "a failed future must close its socket (look at fail and closeSocket)")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "a failed future must close its socket (look at fail and closeSocket)")
 }
 
 func TestHTTPGetClosesSocketAfterBadAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartScriptedServer(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
 	serveInPieces(t, srv, f, "garbage\r\n\r\n")
 	require.Error(t, pollToEnd(t, f).Err)
 
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"open file descriptors must return to %d after an unparsable answer", before)
 }
 
 func TestHTTPGetReportsErrorWhenPolledAfterDone(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.NoError(t, pollToEnd(t, f).Err)
 
@@ -277,7 +268,7 @@ func TestHTTPGetReportsErrorWhenPolledAfterDone(t *testing.T) {
 }
 
 func TestHTTPGetRejectsOversizedAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 	srv.Request(t)

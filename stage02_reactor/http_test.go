@@ -21,24 +21,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
-	"github.com/asyncworkbook/asyncgo/internal/delayserver"
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
-
-// startDelayServer runs a delay server on a free loopback port for one test.
-func startDelayServer(t *testing.T) *delayserver.Server {
-	t.Helper()
-	srv, err := delayserver.Start(delayserver.Config{Addr: "127.0.0.1:0"})
-	require.NoError(t, err, "starting the in-process delay server")
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 // getFrom makes a future for path on the server at addr, printing to out,
 // with a fake registry.
 func getFrom(t *testing.T, addr, path string, out io.Writer) *HTTPGetFuture {
 	t.Helper()
-	client := &HTTPClient{Target: targetFor(t, addr), Registry: &fakeRegistry{}, Out: out}
+	client := &HTTPClient{Target: stagetest.Target(t, addr), Registry: &fakeRegistry{}, Out: out}
 	return client.Get(path)
 }
 
@@ -76,7 +67,7 @@ func pollUntilReceived(t *testing.T, f *HTTPGetFuture, n int) {
 
 // serveInPieces answers f's request with pieces, one at a time, each only
 // after f has read the previous one, and then closes the connection.
-func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces ...string) {
+func serveInPieces(t *testing.T, srv *stagetest.ScriptedServer, f *HTTPGetFuture, pieces ...string) {
 	t.Helper()
 	srv.Request(t)
 	total := 0
@@ -90,7 +81,7 @@ func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces .
 
 func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
 	leakcheck.CheckFDs(t)
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/10/HelloAsyncAwait", nil)
 
 	p := pollToEnd(t, f)
@@ -100,17 +91,17 @@ func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
 }
 
 func TestHTTPGetDoesNothingBeforeFirstPoll(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 
-	assert.Equal(t, before, openFDs(t), "Get must not open a socket: a future does no work until it is polled")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "Get must not open a socket: a future does no work until it is polled")
 	assert.Equal(t, httpStart, f.state)
 }
 
 func TestHTTPGetPrintsFirstPollLineOnce(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	var out bytes.Buffer
 	f := getFrom(t, srv.Addr(), "/50/x", &out)
 
@@ -122,7 +113,7 @@ func TestHTTPGetPrintsFirstPollLineOnce(t *testing.T) {
 }
 
 func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/300/x", nil)
 
 	p := f.Poll()
@@ -133,7 +124,7 @@ func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
 }
 
 func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/hi", nil)
 	t.Cleanup(func() { _ = f.Close() }) // the test stops before the answer: release the socket
 	require.False(t, f.Poll().Ready)
@@ -145,7 +136,7 @@ func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
 }
 
 func TestHTTPGetAssemblesAnswerSplitAcrossReads(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -157,7 +148,7 @@ func TestHTTPGetAssemblesAnswerSplitAcrossReads(t *testing.T) {
 }
 
 func TestHTTPGetDecodesChunkedBody(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -173,7 +164,7 @@ func TestHTTPGetDecodesChunkedBody(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -186,7 +177,7 @@ func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnTruncatedHeaders(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -198,7 +189,7 @@ func TestHTTPGetFailsOnTruncatedHeaders(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenServerClosesWithoutAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
@@ -210,7 +201,7 @@ func TestHTTPGetFailsWhenServerClosesWithoutAnswer(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/soon/x", nil) // not a number: the delay server answers 400
 
 	p := pollToEnd(t, f)
@@ -222,7 +213,7 @@ func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
 
 func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
 	leakcheck.CheckFDs(t)
-	addr := closedPort(t)
+	addr := stagetest.ClosedPort(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	p := pollToEnd(t, f)
@@ -233,8 +224,8 @@ func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
 }
 
 func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 
 	require.NoError(t, pollToEnd(t, f).Err)
@@ -242,35 +233,35 @@ func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {
 	assert.Equal(t, -1, f.fd, "a finished future must forget its socket")
 	// The server closes its end of the connection a moment later, on its own
 	// goroutine, so wait for the count to settle rather than reading it once.
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"open file descriptors must return to %d once the request is done; is the socket closed on EOF?", before)
 }
 
 func TestHTTPGetClosesSocketAfterRefusedConnection(t *testing.T) {
-	addr := closedPort(t)
-	before := openFDs(t)
+	addr := stagetest.ClosedPort(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	require.Error(t, pollToEnd(t, f).Err)
 
-	assert.Equal(t, before, openFDs(t), "a failed future must close its socket (look at fail and closeSocket)")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "a failed future must close its socket (look at fail and closeSocket)")
 }
 
 func TestHTTPGetClosesSocketAfterBadAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartScriptedServer(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 
 	serveInPieces(t, srv, f, "garbage\r\n\r\n")
 	require.Error(t, pollToEnd(t, f).Err)
 
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"open file descriptors must return to %d after an unparsable answer", before)
 }
 
 func TestHTTPGetReportsErrorWhenPolledAfterDone(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.NoError(t, pollToEnd(t, f).Err)
 
@@ -282,7 +273,7 @@ func TestHTTPGetReportsErrorWhenPolledAfterDone(t *testing.T) {
 }
 
 func TestHTTPGetRejectsOversizedAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll().Ready)
 	srv.Request(t)
@@ -296,9 +287,9 @@ func TestHTTPGetRejectsOversizedAnswer(t *testing.T) {
 }
 
 func TestHTTPGetRegistersSocketOnFirstPoll(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reg := &fakeRegistry{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Registry: reg}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Registry: reg}
 	f := client.Get("/200/x")
 
 	require.False(t, f.Poll().Ready, "the server waits 200ms, so the first poll must be pending")
@@ -309,9 +300,9 @@ func TestHTTPGetRegistersSocketOnFirstPoll(t *testing.T) {
 }
 
 func TestHTTPGetDeregistersSocketBeforeClosingIt(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reg := &fakeRegistry{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Registry: reg}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Registry: reg}
 	f := client.Get("/50/x")
 	require.False(t, f.Poll().Ready, "the server waits 50ms, so the first poll must be pending")
 	fd := f.fd
@@ -325,7 +316,7 @@ func TestHTTPGetDeregistersSocketBeforeClosingIt(t *testing.T) {
 
 func TestHTTPGetLeavesNothingRegisteredWhenRefused(t *testing.T) {
 	reg := &fakeRegistry{}
-	client := &HTTPClient{Target: targetFor(t, closedPort(t)), Registry: reg}
+	client := &HTTPClient{Target: stagetest.Target(t, stagetest.ClosedPort(t)), Registry: reg}
 	f := client.Get("/0/x")
 
 	require.Error(t, pollToEnd(t, f).Err)
@@ -334,25 +325,25 @@ func TestHTTPGetLeavesNothingRegisteredWhenRefused(t *testing.T) {
 }
 
 func TestHTTPGetFailsAndClosesSocketWhenRegisterFails(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	full := errors.New("epoll is full")
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Registry: &fakeRegistry{registerErr: full}}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Registry: &fakeRegistry{registerErr: full}}
 	f := client.Get("/0/x")
 
 	p := f.Poll()
 
 	require.True(t, p.Ready, "a future whose socket cannot be registered must fail at once: nothing would ever wake it")
 	assert.ErrorIs(t, p.Err, full)
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"the socket must be closed when registering it fails")
 }
 
 func TestHTTPGetCloseReleasesSocketOfUnfinishedRequest(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	reg := &fakeRegistry{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Registry: reg}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Registry: reg}
 	f := client.Get("/5000/x")
 	require.False(t, f.Poll().Ready)
 
@@ -360,14 +351,14 @@ func TestHTTPGetCloseReleasesSocketOfUnfinishedRequest(t *testing.T) {
 
 	assert.Empty(t, reg.watched, "Close must deregister the socket")
 	assert.ErrorIs(t, f.Poll().Err, errPolledAfterDone, "a closed future is finished")
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"Close must close the socket of a request still in flight")
 }
 
 func TestHTTPGetWakesRuntimeUntilAnswerArrives(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	rt := newTestRuntime(t, &strings.Builder{})
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Registry: rt.Registry()}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Registry: rt.Registry()}
 	f := client.Get("/100/HelloAsyncAwait")
 
 	waits := 0

@@ -7,8 +7,6 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -16,7 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
-	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a delay
@@ -90,32 +87,6 @@ func (r *fakeRegistry) Deregister(fd int) error {
 	return nil
 }
 
-// openFDs counts the file descriptors this process has open, so a test can
-// check that a future or a runtime closed what it opened.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	n, err := leakcheck.OpenFDs()
-	require.NoError(t, err)
-	return n
-}
-
-// newPipe returns a non-blocking pipe (read end, write end), closed when the
-// test ends. A pipe is the simplest fd whose readiness a test controls.
-func newPipe(t *testing.T) (r, w int) {
-	t.Helper()
-	var fds [2]int
-	// Pipe, then the flags: pipe2 with flags is not on macOS.
-	require.NoError(t, unix.Pipe(fds[:]))
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	t.Cleanup(func() {
-		_ = unix.Close(fds[0])
-		_ = unix.Close(fds[1])
-	})
-	return fds[0], fds[1]
-}
-
 // newTestRuntime returns a runtime that prints to out and is closed when the
 // test ends.
 func newTestRuntime(t *testing.T, out *strings.Builder) *Runtime {
@@ -124,23 +95,4 @@ func newTestRuntime(t *testing.T, out *strings.Builder) *Runtime {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = rt.Close() })
 	return rt
-}
-
-// targetFor builds a Target for a loopback address a test listens on.
-func targetFor(t *testing.T, addr string) *target.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	require.NoError(t, err)
-	return &target.Target{AddrPort: ap, Host: addr}
-}
-
-// closedPort returns a loopback address nothing listens on: it listens on a
-// free port, notes it and closes the listener again.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // watchRaw adds fd to the poller for edge-triggered reads, with fd as its
@@ -76,7 +78,7 @@ func epollWatchList(t *testing.T, epfd int) map[int]uint32 {
 
 func TestRegisterAsksEpollForSocketInterest(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, _ := newPipe(t)
+	r, _ := stagetest.NewPipe(t)
 
 	require.NoError(t, rt.Registry().Register(r))
 

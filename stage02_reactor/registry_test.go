@@ -14,12 +14,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 func TestRegisterAddsFDWithSocketInterest(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, w := newPipe(t)
-	_, w2 := newPipe(t)
+	r, w := stagetest.NewPipe(t)
+	_, w2 := stagetest.NewPipe(t)
 	var closing [2]int
 	require.NoError(t, unix.Pipe(closing[:]))
 	t.Cleanup(func() { _ = unix.Close(closing[0]) })
@@ -41,7 +43,7 @@ func TestRegisterAddsFDWithSocketInterest(t *testing.T) {
 
 func TestRegisteredFDProducesEventCarryingIt(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, w := newPipe(t)
+	r, w := stagetest.NewPipe(t)
 	require.NoError(t, rt.Registry().Register(r))
 
 	_, err := unix.Write(w, []byte{1})
@@ -53,7 +55,7 @@ func TestRegisteredFDProducesEventCarryingIt(t *testing.T) {
 
 func TestDeregisterRemovesFD(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, w := newPipe(t)
+	r, w := stagetest.NewPipe(t)
 	require.NoError(t, rt.Registry().Register(r))
 
 	require.NoError(t, rt.Registry().Deregister(r))
@@ -66,7 +68,7 @@ func TestDeregisterRemovesFD(t *testing.T) {
 
 func TestRegisterTwiceReportsError(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, _ := newPipe(t)
+	r, _ := stagetest.NewPipe(t)
 	require.NoError(t, rt.Registry().Register(r))
 
 	err := rt.Registry().Register(r)
@@ -76,7 +78,7 @@ func TestRegisterTwiceReportsError(t *testing.T) {
 
 func TestDeregisterUnknownFDReportsError(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, _ := newPipe(t)
+	r, _ := stagetest.NewPipe(t)
 
 	err := rt.Registry().Deregister(r)
 

@@ -18,11 +18,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 func TestWaitRetriesWhenInterruptedBySignal(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, w := newPipe(t)
+	r, w := stagetest.NewPipe(t)
 	watchRaw(t, rt.poller, r)
 	if _, err := os.Stat("/proc/thread-self/syscall"); err != nil {
 		t.Skipf("this kernel does not show a thread's current system call (%v), which the test needs to know when to send the signal", err)

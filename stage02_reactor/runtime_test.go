@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // pipeFuture is a test double for a future that waits on I/O: it is pending
@@ -77,20 +79,20 @@ func blockOnWithDeadline[T any](t *testing.T, rt *Runtime, f Future[T]) (T, erro
 }
 
 func TestNewRuntimeOpensOneFDAndCloseReleasesIt(t *testing.T) {
-	before := openFDs(t)
+	before := stagetest.OpenFDs(t)
 
 	rt, err := NewRuntime(&strings.Builder{})
 	require.NoError(t, err)
-	assert.Equal(t, before+1, openFDs(t), "a runtime must own exactly one fd: its epoll instance or kqueue")
+	assert.Equal(t, before+1, stagetest.OpenFDs(t), "a runtime must own exactly one fd: its epoll instance or kqueue")
 	require.NoError(t, rt.Close())
 
-	assert.Equal(t, before, openFDs(t), "Close must close the poller's fd")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "Close must close the poller's fd")
 	assert.NoError(t, rt.Close(), "closing a runtime twice must be harmless")
 }
 
 func TestWaitReturnsNoEventsWhenNothingIsReady(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, _ := newPipe(t)
+	r, _ := stagetest.NewPipe(t)
 	watchRaw(t, rt.poller, r)
 
 	events, err := rt.Wait(0)
@@ -101,7 +103,7 @@ func TestWaitReturnsNoEventsWhenNothingIsReady(t *testing.T) {
 
 func TestWaitReturnsEventOfReadyFD(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, w := newPipe(t)
+	r, w := stagetest.NewPipe(t)
 	watchRaw(t, rt.poller, r)
 	_, err := unix.Write(w, []byte{1})
 	require.NoError(t, err)
@@ -147,7 +149,7 @@ func TestBlockOnReturnsErrorOfFailedFuture(t *testing.T) {
 func TestBlockOnWaitsForEventInsteadOfPollingAgain(t *testing.T) {
 	var out strings.Builder
 	rt := newTestRuntime(t, &out)
-	r, w := newPipe(t)
+	r, w := stagetest.NewPipe(t)
 	watchRaw(t, rt.poller, r)
 	f := &pipeFuture{r: r, started: make(chan struct{})}
 	wrote := make(chan error, 1)
@@ -187,7 +189,7 @@ func TestBlockOnClosesFutureWhenWaitFails(t *testing.T) {
 
 func TestWaitRoundsPartialMillisecondTimeoutUp(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
-	r, _ := newPipe(t)
+	r, _ := stagetest.NewPipe(t)
 	watchRaw(t, rt.poller, r)
 	const timeout = 300 * time.Microsecond
 

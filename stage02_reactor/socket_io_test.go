@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // socketPair is two connected non-blocking stream sockets: local is the
@@ -90,16 +92,6 @@ func writeAtPeer(t *testing.T, p *socketPair, data []byte) {
 	require.Equal(t, len(data), n, "the test wrote less than it meant to; keep test answers small")
 }
 
-// pattern is n bytes that are not all alike, so that a lost, repeated or
-// reordered piece shows up in a comparison.
-func pattern(n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte('a' + i%23)
-	}
-	return b
-}
-
 // within5s runs call (writeRequest or readResponse) on its own goroutine
 // and fails the test if it has not returned within 5 seconds: a loop that
 // never ends, say one that goes round again after a read of 0 bytes, then
@@ -164,7 +156,7 @@ func TestWriteRequestKeepsUnsentRestWhenSocketIsFull(t *testing.T) {
 	// partial write, then EAGAIN, exactly as a slow server would cause.
 	require.NoError(t, unix.SetsockoptInt(p.local, unix.SOL_SOCKET, unix.SO_SNDBUF, 4096))
 	require.NoError(t, unix.SetsockoptInt(p.peer, unix.SOL_SOCKET, unix.SO_RCVBUF, 4096))
-	request := pattern(256 << 10)
+	request := stagetest.Pattern(256 << 10)
 	f := futureOn(p, string(request))
 
 	sent, err := callWriteRequest(t, f)
@@ -180,7 +172,7 @@ func TestWriteRequestFinishesPartialRequestOnLaterCalls(t *testing.T) {
 	p := newSocketPair(t)
 	require.NoError(t, unix.SetsockoptInt(p.local, unix.SOL_SOCKET, unix.SO_SNDBUF, 4096))
 	require.NoError(t, unix.SetsockoptInt(p.peer, unix.SOL_SOCKET, unix.SO_RCVBUF, 4096))
-	request := pattern(256 << 10)
+	request := stagetest.Pattern(256 << 10)
 	f := futureOn(p, string(request))
 
 	// Play the part of the poll loop: call writeRequest, let the peer read
@@ -229,7 +221,7 @@ func TestReadResponseIsNotDoneWhenNothingHasArrived(t *testing.T) {
 
 func TestReadResponseCollectsEverythingThatHasArrived(t *testing.T) {
 	p := newSocketPair(t)
-	answer := pattern(3*4096 + 100)
+	answer := stagetest.Pattern(3*4096 + 100)
 	writeAtPeer(t, p, answer)
 	f := futureOn(p, "")
 

@@ -7,8 +7,6 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,7 +18,6 @@ import (
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
-	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // reactorsStarted counts the reactors the tests started. Stage 03's reactor
@@ -36,14 +33,6 @@ var reactorsStarted atomic.Int64
 func TestMain(m *testing.M) {
 	leakcheck.MainAllowingFDs(m, func() int { return int(reactorsStarted.Load()) },
 		goleak.IgnoreAnyFunction("github.com/asyncworkbook/asyncgo/stage03_waker.(*Reactor).eventLoop"))
-}
-
-// openFDs counts the open file descriptors for a test.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	n, err := leakcheck.OpenFDs()
-	require.NoError(t, err)
-	return n
 }
 
 // newTestReactor starts a reactor for a test. It keeps running after the
@@ -197,40 +186,4 @@ func (r *fakeReactor) Deregister(fd, id int) error {
 	}
 	delete(r.watched, id)
 	return nil
-}
-
-// newPipe returns a non-blocking pipe (read end, write end), closed when the
-// test ends. A pipe is the simplest fd whose readiness a test controls.
-func newPipe(t *testing.T) (r, w int) {
-	t.Helper()
-	var fds [2]int
-	// Pipe, then the flags: pipe2 with flags is not on macOS.
-	require.NoError(t, unix.Pipe(fds[:]))
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	t.Cleanup(func() {
-		_ = unix.Close(fds[0])
-		_ = unix.Close(fds[1])
-	})
-	return fds[0], fds[1]
-}
-
-// targetFor builds a Target for a loopback address a test listens on.
-func targetFor(t *testing.T, addr string) *target.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	require.NoError(t, err)
-	return &target.Target{AddrPort: ap, Host: addr}
-}
-
-// closedPort returns a loopback address nothing listens on: it listens on a
-// free port, notes it and closes the listener again.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }

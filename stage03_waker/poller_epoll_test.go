@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // rawWait calls epoll_wait on the poller once, without going through wait,
@@ -77,7 +79,7 @@ func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
 
 func TestRegisterAsksEpollForSocketInterestAndID(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 	id := 1<<40 + 5
 
 	require.NoError(t, r.Register(rd, id))

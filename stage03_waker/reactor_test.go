@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // writeByte makes the pipe's read end readable: an event for the poller.
@@ -55,8 +57,8 @@ func TestNextIDNeverRepeatsAcrossGoroutines(t *testing.T) {
 
 func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, wr := newPipe(t)
-	_, wr2 := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
+	_, wr2 := stagetest.NewPipe(t)
 	var closing [2]int
 	require.NoError(t, unix.Pipe(closing[:]))
 	t.Cleanup(func() { _ = unix.Close(closing[0]) })
@@ -78,7 +80,7 @@ func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
 
 func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := 1<<40 + 5 // an id no fd could be, using both halves of epoll's data
 
 	require.NoError(t, r.Register(rd, id))
@@ -90,7 +92,7 @@ func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
 
 func TestEventWakesWakerOfItsID(t *testing.T) {
 	r := newTestReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	w := testWaker(11)
 	require.NoError(t, r.SetWaker(id, w))
@@ -104,7 +106,7 @@ func TestEventWakesWakerOfItsID(t *testing.T) {
 
 func TestLatestWakerWins(t *testing.T) {
 	r := newTestReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	earlier, later := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id, earlier))
@@ -120,7 +122,7 @@ func TestLatestWakerWins(t *testing.T) {
 
 func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
 	r := newTestReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.Register(rd, id))
 	writeByte(t, wr) // an event nobody waits for
@@ -135,8 +137,8 @@ func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
 
 func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 	r := newTestReactor(t)
-	rd1, _ := newPipe(t)
-	rd2, wr2 := newPipe(t)
+	rd1, _ := stagetest.NewPipe(t)
+	rd2, wr2 := stagetest.NewPipe(t)
 	id1, id2 := r.NextID(), r.NextID()
 	w1, w2 := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id1, w1))
@@ -153,7 +155,7 @@ func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 
 func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
 	require.NoError(t, r.Register(rd, id))
@@ -169,7 +171,7 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 
 func TestRegisterTwiceReportsError(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 	require.NoError(t, r.Register(rd, r.NextID()))
 
 	err := r.Register(rd, r.NextID())
@@ -179,7 +181,7 @@ func TestRegisterTwiceReportsError(t *testing.T) {
 
 func TestDeregisterUnknownFDReportsError(t *testing.T) {
 	r := newTestReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 
 	err := r.Deregister(rd, r.NextID())
 

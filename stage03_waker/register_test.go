@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // newIdleReactor returns a reactor with a poller and an empty map of wakers
@@ -30,7 +32,7 @@ func TestRegisterOnStoppedReactorReportsWhyAndWatchesNothing(t *testing.T) {
 	r := newIdleReactor(t)
 	why := errors.New("the event loop stopped for a test")
 	r.stopped = why
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 
 	err := r.Register(rd, r.NextID())
 
