@@ -20,9 +20,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,7 +113,28 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := validatePlan(o.plan); err != nil {
 		return o, target.UsageError{Err: err}
 	}
+	if err := checkAddr(o.target); err != nil {
+		return o, target.UsageError{Err: err}
+	}
 	return o, nil
+}
+
+// checkAddr finds the mistakes in -addr before target.Resolve acts on it, so
+// that they end the program as flag mistakes (exit status 2): an address
+// that is not host:port, a port out of range, or a target off this machine
+// without -allow-remote (the workbook only sends load to loopback).
+func checkAddr(f *target.Flags) error {
+	host, port, err := net.SplitHostPort(f.Addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: want host:port, for example %s", f.Addr, target.DefaultAddr)
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		return fmt.Errorf("-addr %q: port %q is not a number from 1 to 65535", f.Addr, port)
+	}
+	if err := target.CheckLoopback(host); err != nil && !f.AllowRemote {
+		return fmt.Errorf("refusing target %s: %v; pass -allow-remote if you run that server yourself", f.Addr, err)
+	}
+	return nil
 }
 
 // run is the whole program but for choosing the exit status. When ctx ends
@@ -152,7 +175,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	case s.Interrupted:
 		return errInterrupted
 	case s.Failed > 0:
-		return fmt.Errorf("%w: %d of %d; the first: %w", errRequestsFailed, s.Failed, o.plan.Total(), target.Explain(r.FirstError(), t))
+		return fmt.Errorf("%d of %d %w; the first: %w", s.Failed, o.plan.Total(), errRequestsFailed, target.Explain(r.FirstError(), t))
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func TestRunWithFailedRequestsCountsThemAndSaysWhyInOneLine(t *testing.T) {
 
 	require.ErrorIs(t, err, errRequestsFailed, "the exit status must show that requests failed")
 	assert.Equal(t, 1, target.ExitStatus(err), "failed requests: exit status 1")
-	requireOneLine(t, err, "2 of 2", "executor 0, request 0", "connection refused", "nothing accepts connections")
+	requireOneLine(t, err, "2 of 2 requests failed; the first: executor 0, request 0", "connection refused", "nothing accepts connections")
 	assert.Contains(t, lastLine(stdout.String()), "2 requests (1 executors × 2), 0 ok, 2 failed in ")
 	assert.Equal(t, 2, strings.Count(stdout.String(), "FAILED: "), "one line per failed request")
 }
@@ -83,7 +83,7 @@ func TestRunTimesOutARequestPastTheTimeout(t *testing.T) {
 
 	err := run(context.Background(), []string{"-executors", "1", "-requests", "1", "-delay", "2s", "-timeout", "100ms", "-addr", tgt.Host}, &stdout, &stderr)
 
-	requireOneLine(t, err, "1 of 1", "timeout after 100ms")
+	requireOneLine(t, err, "1 of 1 requests failed", "timeout after 100ms")
 	assert.Contains(t, stdout.String(), "executor 0, request 0: FAILED: GET /2000/HelloWorld0 from "+tgt.Host+": timeout after 100ms: no complete answer in time\n")
 	assert.Contains(t, lastLine(stdout.String()), "0 ok, 1 failed in ")
 }
@@ -103,6 +103,9 @@ func TestRunRefusesBadFlagsInOneLine(t *testing.T) {
 		"zero timeout":         {[]string{"-timeout", "0s"}, []string{"-timeout 0s", "more than 0"}},
 		"negative timeout":     {[]string{"-timeout", "-5s"}, []string{"-timeout -5s", "more than 0"}},
 		"timeout without unit": {[]string{"-timeout", "30"}, []string{`invalid value "30" for flag -timeout`}},
+		"address without port": {[]string{"-addr", "localhost"}, []string{`-addr "localhost"`, "host:port"}},
+		"port out of range":    {[]string{"-addr", "127.0.0.1:70000"}, []string{`port "70000"`}},
+		"remote target":        {[]string{"-addr", "192.0.2.1:80"}, []string{"192.0.2.1", "loopback", "-allow-remote"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -119,8 +122,8 @@ func TestRunSortsUsageErrorsFromOtherFailures(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	var usage target.UsageError
 	assert.True(t, errors.As(run(context.Background(), []string{"-reactor", "x"}, &stdout, &stderr), &usage), "a bad flag is a usage error (exit 2)")
-	assert.False(t, errors.As(run(context.Background(), []string{"-addr", "192.0.2.1:80"}, &stdout, &stderr), &usage),
-		"a refused target is a failure of the run (exit 1)")
+	assert.False(t, errors.As(run(context.Background(), []string{"-addr", closedPortTarget(t).Host, "-requests", "1", "-delay", "0s"}, &stdout, &stderr), &usage),
+		"a failed request is a failure of the run (exit 1)")
 }
 
 func TestRunHelpListsTheFlags(t *testing.T) {
