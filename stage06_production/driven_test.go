@@ -58,6 +58,51 @@ func TestDrivenReactorTurnWakesTheTaskOfAnEvent(t *testing.T) {
 	assert.Equal(t, []int{7}, w.ready.TakeAll(nil), "the event's task must be woken during the Turn, on the driving thread")
 }
 
+func TestDrivenReactorTurnWakesTheTaskOfEveryEventOfTheBatch(t *testing.T) {
+	r := newDrivenTestReactor(t)
+	const n = 3
+	wakers := make([]Waker, n)
+	for i := range n {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		require.NoError(t, err)
+		t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+		wakers[i] = testWaker(10 + i)
+		id := r.NextID()
+		require.NoError(t, r.SetWaker(id, wakers[i]))
+		require.NoError(t, r.Register(fds[0], id, Readable))
+		_, err = unix.Write(fds[1], []byte("x"))
+		require.NoError(t, err)
+	}
+
+	// All three sockets are readable before the Turn, so one wait reports
+	// them together.
+	assert.True(t, turnWithin(t, r, nil))
+
+	for i, w := range wakers {
+		assert.Equal(t, []int{10 + i}, w.ready.TakeAll(nil), "every event of the wait must wake its task, not only the first")
+	}
+}
+
+func TestDrivenReactorTurnWaitsUntilTheNearestDeadlineAndNoLonger(t *testing.T) {
+	r := newDrivenTestReactor(t)
+	w := testWaker(4)
+	const after = 150 * time.Millisecond
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(after), w))
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(time.Hour), testWaker(5)))
+
+	start := time.Now()
+	assert.True(t, turnWithin(t, r, nil), "the wait must end at the nearest deadline, not wait for the hour-long timer or for ever")
+	waited := time.Since(start)
+
+	assert.GreaterOrEqual(t, waited, after-20*time.Millisecond,
+		"with nothing to do until the timer's deadline the Turn must sleep in the poller until then; a wait that returns at once makes the executor spin")
+	require.Eventually(t, func() bool {
+		turnWithin(t, r, nil)
+		return len(w.ready.TakeAll(nil)) == 1
+	}, generous, time.Millisecond, "once its deadline has passed, the next Turn fires the timer")
+	assert.Equal(t, 1, r.PendingTimers(), "the hour-long timer is still waiting")
+}
+
 func TestDrivenReactorTurnDoesNotWaitWhenATaskIsReady(t *testing.T) {
 	r := newDrivenTestReactor(t)
 

@@ -357,7 +357,7 @@ func (r *Reactor) eventLoop() {
 // When a timer fired, the wait only looks (timeout 0): its task is ready,
 // and a driving executor must get back to it.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (r *Reactor) Turn(hasWork func() bool) bool {
 	if r.stopping.Load() {
 		return false
@@ -486,7 +486,11 @@ func (r *Reactor) wake(id int) {
 
 // stop records why the event loop ended and wakes every task that waits on
 // the reactor, for a socket or a timer: each is polled once more, and its
-// future, refused by SetWaker or seeing Stopped, fails.
+// future, refused by SetWaker or seeing Stopped, fails. This is what makes
+// closing a reactor a cancellation (interrupt.go): nothing is torn down
+// from outside; every task is woken and ends itself.
+//
+//workbook:exercise s06-cancel
 func (r *Reactor) stop(why error) {
 	r.mu.Lock()
 	r.stopped = why

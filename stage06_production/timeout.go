@@ -60,6 +60,8 @@ func WithTimeout[T any](inner Future[T], limit time.Duration, timers Timekeeper)
 }
 
 // Poll polls inner and, while inner is pending, the Sleep.
+//
+//workbook:exercise s06-timeout
 func (f *TimeoutFuture[T]) Poll(w Waker) Poll[T] {
 	if f.sleep.done {
 		return Failed[T](errPolledAfterDone)

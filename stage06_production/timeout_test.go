@@ -61,6 +61,42 @@ func TestTimeoutFuturePrefersAnAnswerThatArrivesAtTheLastMoment(t *testing.T) {
 	assert.Equal(t, "just in time", p.Value)
 }
 
+// describedFuture is a pending future that, like the HTTP future, says
+// which request an error belongs to.
+type describedFuture struct {
+	closableFuture
+}
+
+// describe implements describer.
+func (d *describedFuture) describe(err error) error { return fmt.Errorf("GET /5000/x from 127.0.0.1:9: %w", err) }
+
+func TestTimeoutFutureNamesTheRequestItGaveUpOn(t *testing.T) {
+	inner := &describedFuture{closableFuture{fakeFuture: fakeFuture[string]{pendingPolls: 1 << 30}}}
+	f := WithTimeout[string](inner, 0, &fakeTimekeeper{})
+
+	p := f.Poll(testWaker(1))
+
+	require.True(t, p.Ready)
+	assert.ErrorIs(t, p.Err, ErrTimeout)
+	assert.Equal(t, "GET /5000/x from 127.0.0.1:9: timeout after 0s: no complete answer in time", p.Err.Error(),
+		"a timeout names the request, as the future's own errors do (describer)")
+}
+
+func TestTimeoutFutureFailsWithTheReactorsReasonWhenTheReactorStops(t *testing.T) {
+	timers := &fakeTimekeeper{}
+	inner := &closableFuture{fakeFuture: fakeFuture[string]{pendingPolls: 1 << 30}}
+	f := WithTimeout[string](inner, time.Hour, timers)
+	require.False(t, f.Poll(testWaker(1)).Ready)
+
+	timers.stopped = true // the reactor closed (Ctrl-C): no timer will fire
+	p := f.Poll(testWaker(1))
+
+	require.True(t, p.Ready, "a request whose timer can no longer fire must not wait for ever")
+	assert.ErrorIs(t, p.Err, ErrReactorClosed, "the Sleep's own error, not a timeout: Ctrl-C counts requests that failed with ErrReactorClosed as unfinished")
+	assert.NotErrorIs(t, p.Err, ErrTimeout, "the time was not up")
+	assert.Equal(t, 1, inner.closed, "the abandoned future must be closed so it releases its socket")
+}
+
 func TestTimeoutFutureCloseClosesBoth(t *testing.T) {
 	timers := &fakeTimekeeper{}
 	inner := &closableFuture{fakeFuture: fakeFuture[string]{pendingPolls: 1 << 30}}

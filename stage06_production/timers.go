@@ -88,7 +88,7 @@ func (h timerHeap) Len() int { return len(h) }
 // Less puts the earlier deadline first and, for equal deadlines, the timer
 // added first.
 //
-//workbook:exercise s05-timers
+//workbook:exercise s06-timers
 func (h timerHeap) Less(i, j int) bool {
 	if !h[i].deadline.Equal(h[j].deadline) {
 		return h[i].deadline.Before(h[j].deadline)
@@ -99,7 +99,7 @@ func (h timerHeap) Less(i, j int) bool {
 // Swap exchanges two timers and tells each where it now is: CancelTimer
 // relies on every timer's index being right at all times.
 //
-//workbook:exercise s05-timers
+//workbook:exercise s06-timers
 func (h timerHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i
@@ -108,7 +108,7 @@ func (h timerHeap) Swap(i, j int) {
 
 // Push appends a timer (heap.Push then moves it up to its place).
 //
-//workbook:exercise s05-timers
+//workbook:exercise s06-timers
 func (h *timerHeap) Push(x any) {
 	t := x.(*Timer)
 	t.index = len(*h)
@@ -118,7 +118,7 @@ func (h *timerHeap) Push(x any) {
 // Pop removes the last timer (heap.Pop and heap.Remove have moved the one
 // leaving there) and marks it as out of the heap.
 //
-//workbook:exercise s05-timers
+//workbook:exercise s06-timers
 func (h *timerHeap) Pop() any {
 	old := *h
 	t := old[len(old)-1]
@@ -154,7 +154,7 @@ type timerQueue struct {
 // the one the loop is waiting for. A run of 10,000 requests, whose deadlines
 // all lie after the first one's, wakes the loop once, not 10,000 times.
 //
-//workbook:exercise s05-timers
+//workbook:exercise s06-timers
 func (q *timerQueue) add(t *Timer, deadline time.Time, w Waker) (wakeLoop bool, err error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -184,7 +184,7 @@ func (q *timerQueue) add(t *Timer, deadline time.Time, w Waker) (wakeLoop bool, 
 // wasted wake-up later is cheaper than interrupting the wait now, on every
 // request that finishes in time.
 //
-//workbook:exercise s05-timers
+//workbook:exercise s06-timers
 func (q *timerQueue) cancel(t *Timer) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
