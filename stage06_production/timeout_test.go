@@ -68,7 +68,9 @@ type describedFuture struct {
 }
 
 // describe implements describer.
-func (d *describedFuture) describe(err error) error { return fmt.Errorf("GET /5000/x from 127.0.0.1:9: %w", err) }
+func (d *describedFuture) describe(err error) error {
+	return fmt.Errorf("GET /5000/x from 127.0.0.1:9: %w", err)
+}
 
 func TestTimeoutFutureNamesTheRequestItGaveUpOn(t *testing.T) {
 	inner := &describedFuture{closableFuture{fakeFuture: fakeFuture[string]{pendingPolls: 1 << 30}}}
