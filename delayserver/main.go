@@ -43,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	public := fs.Bool("public", false, "allow listening on an address that is not loopback")
 	maxDelay := fs.Duration("max-delay", delayserver.DefaultMaxDelay, "longest delay a request may ask for")
 	quiet := fs.Bool("quiet", false, "print no line per request")
-	maxConns := fs.Int("max-conns", delayserver.DefaultMaxConns(), "connections served at once; more get 503")
+	maxConns := fs.Int("max-conns", delayserver.DefaultMaxConns(), "requests served at once (a connection still sending its request does not count); more get 503")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -91,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), gracePeriod)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {
-		fmt.Fprintf(stdout, "stopped after the grace period; requests still waiting were dropped\n")
+		fmt.Fprintf(stdout, "stopped after the grace period; requests still waiting were answered 503\n")
 		return nil
 	}
 	fmt.Fprintf(stdout, "stopped after %d requests\n", srv.Requests())

@@ -49,7 +49,10 @@ func ParsePath(escaped string, maxDelay time.Duration) (time.Duration, string, e
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := s.requests.Add(1)
-	if s.active.Load() > int64(s.cfg.MaxConns) {
+	// Counted here, once the request has been read, and not when the
+	// connection opens: see Config.MaxConns.
+	defer s.serving.Add(-1)
+	if s.serving.Add(1) > int64(s.cfg.MaxConns) {
 		s.rejected.Add(1)
 		w.Header().Set("Connection", "close")
 		w.Header().Set("Retry-After", "1")
@@ -77,8 +80,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-timer.C:
 	case <-r.Context().Done():
-		return // the client went away; nobody is left to answer
+		// net/http cancels the context when the client closes its side of the
+		// connection or the connection breaks. Returning without a write would
+		// make net/http send "200 OK" with an empty body to a client that may
+		// still be reading: an answer the server never gave. Aborting the
+		// handler closes the connection without a status line instead.
+		panic(http.ErrAbortHandler)
 	case <-s.stop:
+		// The server is stopping before the delay ended. Say so: a 503 is a
+		// failure every client recognises, and the connection closes after it.
+		w.Header().Set("Connection", "close")
+		http.Error(w, fmt.Sprintf("the delay server is stopping; request #%d for %q was not finished", n, message), http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -14,28 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestHalfSentRequestsDoNotStarveOthers(t *testing.T) {
-	srv := startServer(t, Config{})
-	// Hundreds of clients that send half a request line and then go quiet.
-	const idle = 300
-	conns := make([]net.Conn, 0, idle)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
-	for range idle {
-		c, err := net.Dial("tcp", srv.Addr())
-		require.NoError(t, err)
-		_, err = c.Write([]byte("GET /1000/sl"))
-		require.NoError(t, err)
-		conns = append(conns, c)
-	}
-	start := time.Now()
-	require.NoError(t, rawGet(srv.Addr(), "/0/prompt", "prompt"))
-	assert.Less(t, time.Since(start), 5*time.Second, "a whole request is served while the half-sent ones wait")
-}
-
 func TestIdleClientIsDisconnectedAfterTheHeaderTimeout(t *testing.T) {
 	srv := startServer(t, Config{HeaderTimeout: 200 * time.Millisecond})
 	c, err := net.Dial("tcp", srv.Addr())
@@ -93,4 +71,26 @@ func TestConnectionsOverTheCapGet503(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return rawGet(srv.Addr(), "/0/again", "again") == nil }, 5*time.Second, 10*time.Millisecond,
 		"once the slots are free, requests are served again")
+}
+
+func TestHalfSentRequestsDoNotTakeTheConnectionCap(t *testing.T) {
+	const maxConns = 5
+	srv := startServer(t, Config{MaxConns: maxConns})
+	// Many more clients than the cap send half a request line and go quiet.
+	// They are accepted before the whole request below (a listener hands
+	// out connections in arrival order), but none of them is being served.
+	for range 4 * maxConns {
+		c, err := net.DialTimeout("tcp", srv.Addr(), 5*time.Second)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		_, err = c.Write([]byte("GET /1000/sl"))
+		require.NoError(t, err)
+	}
+	start := time.Now()
+	o := readOutcome(sendRaw(t, srv.Addr(), "/0/prompt"))
+	require.NoError(t, o.err)
+	assert.Equal(t, http.StatusOK, o.status, "a whole request is served while half-sent ones wait; got body %q", o.body)
+	assert.Equal(t, "prompt", o.body)
+	assert.Less(t, time.Since(start), 5*time.Second, "it must not wait for the header timeout to clear the half-sent ones")
+	assert.Equal(t, uint64(0), srv.Rejected())
 }

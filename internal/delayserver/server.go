@@ -36,9 +36,13 @@ type Config struct {
 	// Log receives one line per request ("#N - {delay}ms: {message}");
 	// nil keeps the server quiet.
 	Log io.Writer
-	// MaxConns caps the connections served at once; the ones beyond it get
-	// 503 instead of pushing the process into its open-file limit, where
-	// accept fails for everybody. 0 means DefaultMaxConns().
+	// MaxConns caps the requests served at once. Each one holds its
+	// connection, an open file, for its whole delay; the ones beyond the cap
+	// get 503 instead of pushing the process into its open-file limit, where
+	// accept fails for everybody. A connection counts only once its request
+	// has been read: clients that are still sending (or never finish) cannot
+	// take the places of whole requests, and HeaderTimeout ends them.
+	// 0 means DefaultMaxConns().
 	MaxConns int
 	// HeaderTimeout bounds how long a client may take to send its request
 	// line and headers; 0 means 10 s. It keeps slow or idle clients from
@@ -66,13 +70,13 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	requests atomic.Uint64
-	active   atomic.Int64 // connections open right now
+	serving  atomic.Int64 // requests read and not yet answered, the ones MaxConns caps
 	rejected atomic.Uint64
 	logMu    sync.Mutex
 	served   chan struct{} // closed when Serve has returned
 	serveErr error
 	// stop is closed by Close so that requests still sleeping end at once
-	// instead of keeping Close waiting for their delay.
+	// (with a 503) instead of keeping Close waiting for their delay.
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -113,7 +117,6 @@ func Start(cfg Config) (*Server, error) {
 		IdleTimeout: 30 * time.Second,
 		// A request line or headers past this size get 431 at once.
 		MaxHeaderBytes: 8 << 10,
-		ConnState:      s.track,
 		ErrorLog:       quietLogger(),
 	}
 	go func() {
@@ -134,18 +137,8 @@ func (s *Server) Addr() string { return s.listener.Addr().String() }
 func (s *Server) Requests() uint64 { return s.requests.Load() }
 
 // Rejected counts the requests refused with 503 because MaxConns
-// connections were already open.
+// requests were already being served.
 func (s *Server) Rejected() uint64 { return s.rejected.Load() }
-
-// track keeps the count of open connections that the cap is checked against.
-func (s *Server) track(_ net.Conn, state http.ConnState) {
-	switch state {
-	case http.StateNew:
-		s.active.Add(1)
-	case http.StateClosed, http.StateHijacked:
-		s.active.Add(-1)
-	}
-}
 
 // Shutdown stops accepting connections and waits until every request in
 // flight has been answered or ctx ends; then it closes what is left.
@@ -160,10 +153,24 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return s.serveErr
 }
 
+// closeDrain is how long Close lets the requests it stopped write their 503
+// before it cuts every connection that is left.
+const closeDrain = 500 * time.Millisecond
+
 // Close stops the server at once: requests still waiting out their delay are
-// dropped. When it returns, the listener and every connection are closed.
+// answered 503 ("the delay server is stopping") instead of their message,
+// and a connection that cannot take that answer in time is closed without
+// one. No client ever reads a success for a request the server did not
+// finish. When Close returns, the listener and every connection are closed.
 func (s *Server) Close() error {
 	s.stopOnce.Do(func() { close(s.stop) })
+	// Shutdown stops accepting and waits while the woken handlers write their
+	// 503 (each closes its connection after it); whatever is still open when
+	// the drain runs out, such as a client that never finished its request,
+	// is cut by http.Server.Close.
+	ctx, cancel := context.WithTimeout(context.Background(), closeDrain)
+	defer cancel()
+	_ = s.http.Shutdown(ctx)
 	err := s.http.Close()
 	<-s.served
 	if err != nil {
