@@ -146,7 +146,7 @@ func TestATimerAddedFromAnotherGoroutineShortensTheDriversWait(t *testing.T) {
 
 	select {
 	case running := <-done:
-		assert.True(t, running)
+		assert.True(t, running, "the reactor must still run: a wake-up for a new timer is not a stop (only Close sets closing)")
 	case <-time.After(generous):
 		t.Fatal("a timer earlier than the wait's deadline (none) must interrupt the wait")
 	}
