@@ -33,40 +33,33 @@ func main() {
 	target.Exit("delayserver", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// usageError is a mistake on the command line (exit status 2).
-type usageError = target.UsageError
-
+// run parses the flags, serves until Ctrl-C (SIGINT) or SIGTERM, and stops
+// after a grace period. A mistake in the flags is a UsageError (exit status
+// 2); a server that cannot start is any other error (exit status 1).
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("delayserver", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	addr := fs.String("addr", target.DefaultAddr, "`host:port` to listen on")
 	public := fs.Bool("public", false, "allow listening on an address that is not loopback")
 	maxDelay := fs.Duration("max-delay", delayserver.DefaultMaxDelay, "longest delay a request may ask for")
 	quiet := fs.Bool("quiet", false, "print no line per request")
 	maxConns := fs.Int("max-conns", delayserver.DefaultMaxConns(), "requests served at once (a connection still sending its request does not count); more get 503")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{Err: err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{Err: fmt.Errorf("unexpected argument %q; flags only, see -h", fs.Arg(0))}
+	if err := target.Parse(fs, args, stderr); err != nil {
+		return err
 	}
 	if *maxDelay <= 0 {
-		return usageError{Err: fmt.Errorf("-max-delay %v must be positive", *maxDelay)}
+		return target.Usagef("-max-delay %v must be positive", *maxDelay)
+	}
+	if *maxConns < 1 {
+		return target.Usagef("-max-conns %d must be at least 1", *maxConns)
 	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
-		return usageError{Err: fmt.Errorf("-addr %q: want host:port, for example %s", *addr, target.DefaultAddr)}
+		return target.Usagef("-addr %q: want host:port, for example %s", *addr, target.DefaultAddr)
 	}
 	if err := target.CheckLoopback(host); err != nil && !*public {
-		return usageError{Err: fmt.Errorf("refusing to listen on %s: %v; pass -public to accept connections from other machines", *addr, err)}
+		return target.Usagef("refusing to listen on %s: %v; pass -public to accept connections from other machines", *addr, err)
 	}
 
-	if *maxConns < 1 {
-		return usageError{Err: fmt.Errorf("-max-conns %d must be at least 1", *maxConns)}
-	}
 	cfg := delayserver.Config{Addr: *addr, MaxDelay: *maxDelay, MaxConns: *maxConns}
 	if !*quiet {
 		cfg.Log = stdout

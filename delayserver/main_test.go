@@ -18,6 +18,7 @@ func TestRunRefusesBadInputWithOneLine(t *testing.T) {
 		"an unknown flag":   {"-nope"},
 		"a zero max delay":  {"-max-delay", "0s"},
 		"a zero connection": {"-max-conns", "0"},
+		"a bad number":      {"-max-conns", "abc"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -26,6 +27,8 @@ func TestRunRefusesBadInputWithOneLine(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, 2, target.ExitStatus(err), "a mistake on the command line exits with 2")
 			assert.NotContains(t, err.Error(), "\n")
+			assert.Empty(t, stderr.String(), "no usage dump: the one line comes from target.Exit")
+			assert.Empty(t, stdout.String(), "nothing starts after a mistake")
 		})
 	}
 }
@@ -34,4 +37,12 @@ func TestRunNamesThePublicFlag(t *testing.T) {
 	err := run([]string{"-addr", "0.0.0.0:0"}, &bytes.Buffer{}, &bytes.Buffer{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "-public")
+}
+
+func TestRunPrintsTheFlagsForHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run([]string{"-h"}, &stdout, &stderr)
+	assert.Equal(t, 0, target.ExitStatus(err), "-h is not a failure")
+	assert.Contains(t, stderr.String(), "-max-conns")
+	assert.Empty(t, stdout.String())
 }

@@ -21,24 +21,17 @@ import (
 // program names this stage in error messages.
 const program = "stage02_reactor"
 
+// main parses the flags (a mistake is one line on stderr and exit status 2),
+// runs the program against the delay server and exits with 1 if it failed.
 func main() {
-	flags := target.Register(flag.CommandLine)
-	join := flag.Bool("join", false, "make the two requests at the same time with JoinAll (about 600 ms instead of 1 s)")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		target.Fail(program, fmt.Errorf("unexpected argument %q: this program takes only flags (see -h)", flag.Arg(0)))
+	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	flags := target.Register(fs)
+	join := fs.Bool("join", false, "make the two requests at the same time with JoinAll (about 600 ms instead of 1 s)")
+	err := target.Parse(fs, os.Args[1:], os.Stderr)
+	if err == nil {
+		err = flags.Run(os.Stderr, func(t *target.Target) error { return run(t, *join, os.Stdout) })
 	}
-	t, err := flags.Resolve(os.Stderr)
-	if err != nil {
-		target.Fail(program, err)
-	}
-	err = run(t, *join, os.Stdout)
-	if closeErr := t.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
-		target.Fail(program, target.Explain(err, t))
-	}
+	target.Exit(program, err)
 }
 
 // run creates the runtime and blocks on the program: the two requests one

@@ -12,7 +12,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -22,23 +21,16 @@ import (
 // program names this stage in error messages.
 const program = "stage03_waker"
 
+// main parses the flags (a mistake is one line on stderr and exit status 2),
+// runs the program against the delay server and exits with 1 if it failed.
 func main() {
-	flags := target.Register(flag.CommandLine)
-	flag.Parse()
-	if flag.NArg() > 0 {
-		target.Fail(program, fmt.Errorf("unexpected argument %q: this program takes only flags (see -h)", flag.Arg(0)))
+	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	flags := target.Register(fs)
+	err := target.Parse(fs, os.Args[1:], os.Stderr)
+	if err == nil {
+		err = flags.Run(os.Stderr, func(t *target.Target) error { return run(t, os.Stdout) })
 	}
-	t, err := flags.Resolve(os.Stderr)
-	if err != nil {
-		target.Fail(program, err)
-	}
-	err = run(t, os.Stdout)
-	if closeErr := t.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
-		target.Fail(program, target.Explain(err, t))
-	}
+	target.Exit(program, err)
 }
 
 // run starts the reactor and blocks on the program with an executor named

@@ -27,27 +27,20 @@ const program = "stage04_executor"
 // limit of 60 seconds.
 const maxRequests = 61
 
+// main parses the flags (a mistake is one line on stderr and exit status 2),
+// runs the program against the delay server and exits with 1 if it failed.
 func main() {
-	flags := target.Register(flag.CommandLine)
-	requests := flag.Int("requests", 5, fmt.Sprintf("how many requests async_main spawns (1 to %d); request i waits i seconds", maxRequests))
-	flag.Parse()
-	if flag.NArg() > 0 {
-		target.Fail(program, fmt.Errorf("unexpected argument %q: this program takes only flags (see -h)", flag.Arg(0)))
+	fs := flag.NewFlagSet(program, flag.ContinueOnError)
+	flags := target.Register(fs)
+	requests := fs.Int("requests", 5, fmt.Sprintf("how many requests async_main spawns (1 to %d); request i waits i seconds", maxRequests))
+	err := target.Parse(fs, os.Args[1:], os.Stderr)
+	if err == nil && (*requests < 1 || *requests > maxRequests) {
+		err = target.Usagef("-requests %d: must be between 1 and %d (request i waits i seconds, and the delay server waits at most 60)", *requests, maxRequests)
 	}
-	if *requests < 1 || *requests > maxRequests {
-		target.Fail(program, fmt.Errorf("-requests %d: must be between 1 and %d (request i waits i seconds, and the delay server waits at most 60)", *requests, maxRequests))
+	if err == nil {
+		err = flags.Run(os.Stderr, func(t *target.Target) error { return run(t, *requests, os.Stdout) })
 	}
-	t, err := flags.Resolve(os.Stderr)
-	if err != nil {
-		target.Fail(program, err)
-	}
-	err = run(t, *requests, os.Stdout)
-	if closeErr := t.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
-		target.Fail(program, target.Explain(err, t))
-	}
+	target.Exit(program, err)
 }
 
 // run starts the reactor, blocks on async_main with an executor named "main",

@@ -30,8 +30,10 @@ type Target struct {
 	Embedded *delayserver.Server
 }
 
-// Resolve checks the target and returns it. A target that is not a loopback
-// address is refused (unless -allow-remote) before any connection is tried.
+// Resolve checks the target and returns it. A malformed -addr, and a target
+// that is not a loopback address (unless -allow-remote), is a UsageError
+// (exit status 2), found from the text alone before any socket is opened
+// or any name is looked up.
 // When -addr was not given and nothing accepts connections on the default
 // address, Resolve starts a delay server in this process and says so on
 // stderr, so that every stage runs on its own.
@@ -66,14 +68,14 @@ func (f *Flags) Resolve(stderr io.Writer) (*Target, error) {
 func (f *Flags) lookup(addr string) (netip.AddrPort, error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("-addr %q: want host:port, for example %s", addr, DefaultAddr)
+		return netip.AddrPort{}, Usagef("-addr %q: want host:port, for example %s", addr, DefaultAddr)
 	}
 	port, err := strconv.ParseUint(portText, 10, 16)
 	if err != nil || port == 0 {
-		return netip.AddrPort{}, fmt.Errorf("-addr %q: port %q is not a number from 1 to 65535", addr, portText)
+		return netip.AddrPort{}, Usagef("-addr %q: port %q is not a number from 1 to 65535", addr, portText)
 	}
 	if err := CheckLoopback(host); err != nil && !f.AllowRemote {
-		return netip.AddrPort{}, fmt.Errorf("refusing target %s: %v; the workbook only sends load to servers on this machine; pass -allow-remote if you run that server yourself", addr, err)
+		return netip.AddrPort{}, Usagef("refusing target %s: %v; the workbook only sends load to servers on this machine; pass -allow-remote if you run that server yourself", addr, err)
 	}
 	ip, err := resolveHost(host)
 	if err != nil {

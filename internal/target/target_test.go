@@ -55,6 +55,7 @@ func TestResolveRefusesARemoteTargetWithoutConnecting(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "-allow-remote", "the message names the flag that permits it")
 	assert.Contains(t, err.Error(), "192.0.2.1")
+	assert.Equal(t, 2, ExitStatus(err), "a remote target without -allow-remote is a mistake in the flags")
 }
 
 func TestResolveRefusesARemoteName(t *testing.T) {
@@ -78,6 +79,7 @@ func TestResolveRejectsMalformedAddresses(t *testing.T) {
 		f := parse(t, "-addr", addr)
 		_, err := f.Resolve(&bytes.Buffer{})
 		assert.Error(t, err, addr)
+		assert.Equal(t, 2, ExitStatus(err), "a malformed -addr %q is a mistake in the flags", addr)
 	}
 }
 
