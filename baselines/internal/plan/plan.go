@@ -9,12 +9,9 @@
 package plan
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"strconv"
 	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
@@ -65,12 +62,9 @@ func Register(fs *flag.FlagSet) *Plan {
 	return p
 }
 
-// Check validates the parsed flags and notes whether -delay was given. Every
-// mistake is a target.UsageError (exit status 2).
+// Check validates the parsed flags (but -addr) and notes whether -delay was
+// given. Every mistake is a target.UsageError (exit status 2).
 func (p *Plan) Check(fs *flag.FlagSet) error {
-	if fs.NArg() > 0 {
-		return target.Usagef("unexpected argument %q: every setting is a flag, e.g. -requests 10 (run with -h for the flags)", fs.Arg(0))
-	}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "delay" {
 			p.FixedDelay = true
@@ -89,38 +83,16 @@ func (p *Plan) Check(fs *flag.FlagSet) error {
 	case p.Timeout <= 0:
 		return target.Usagef("-timeout %s: must be more than 0, e.g. -timeout 30s", p.Timeout)
 	}
-	return checkAddr(p.Target)
-}
-
-// checkAddr refuses a malformed -addr or one that is not on this machine
-// (without -allow-remote) as a flag mistake, before anything connects.
-func checkAddr(f *target.Flags) error {
-	host, port, err := net.SplitHostPort(f.Addr)
-	if err != nil {
-		return target.Usagef("-addr %q: want host:port, for example %s", f.Addr, target.DefaultAddr)
-	}
-	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
-		return target.Usagef("-addr %q: port %q is not a number from 1 to 65535", f.Addr, port)
-	}
-	if err := target.CheckLoopback(host); err != nil && !f.AllowRemote {
-		return target.Usagef("refusing target %s: %v; the workbook only sends load to servers on this machine; pass -allow-remote if you run that server yourself", f.Addr, err)
-	}
 	return nil
 }
 
 // Parse reads args into fs (which holds the common flags and any of the
-// program's own) and checks the common ones. -h prints the usage to stderr
-// and returns flag.ErrHelp; every mistake comes back as one line.
+// program's own) with target.Parse, and checks the common ones. -h prints the
+// usage to stderr and returns flag.ErrHelp; every mistake comes back as one
+// line. -addr is checked later, by target.Flags.Resolve.
 func (p *Plan) Parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stderr)
-		fs.Usage()
+	if err := target.Parse(fs, args, stderr); err != nil {
 		return err
-	}
-	if err != nil {
-		return target.Usagef("%v (run with -h for the flags)", err)
 	}
 	return p.Check(fs)
 }
