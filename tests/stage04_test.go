@@ -141,7 +141,7 @@ func TestStage04RejectsBadRequestCounts(t *testing.T) {
 	for _, n := range []string{"0", "-1", "62"} {
 		res := runStage(t, stage04, run{Args: []string{"-requests", n}})
 
-		assert.Equal(t, 1, res.ExitCode, "-requests %s must be refused\n%s", n, res)
+		assert.Equal(t, 2, res.ExitCode, "-requests %s is a mistake in the flags\n%s", n, res)
 		requireOneCleanLine(t, res)
 		assert.Contains(t, res.Stderr, "-requests "+n, "the error must name the flag and the value")
 		assert.Empty(t, res.Stdout, "nothing may run after a flag error")
