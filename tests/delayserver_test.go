@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os/exec"
 	"regexp"
@@ -23,35 +24,65 @@ import (
 // the kernel picked for -addr 127.0.0.1:0.
 var listeningLine = regexp.MustCompile(`^delay server listening on http://(127\.0\.0\.1:\d+)$`)
 
-func TestDelayServerCommandAnswersAndStopsOnInterrupt(t *testing.T) {
+// serverCommand is `delayserver` running as a child process, with its
+// stdout read line by line.
+type serverCommand struct {
+	cmd   *exec.Cmd
+	lines chan string // closed when stdout ends
+}
+
+// startServerCommand runs the delay server binary with args; it is killed
+// when the test ends if it is still running.
+func startServerCommand(t *testing.T, args ...string) *serverCommand {
+	t.Helper()
 	bin := stageBinary(t, "delayserver")
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0")
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.WaitDelay = 2 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	defer cmd.Process.Kill()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 
-	lines := make(chan string, 64)
+	s := &serverCommand{cmd: cmd, lines: make(chan string, 64)}
 	go func() {
-		defer close(lines)
+		defer close(s.lines)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			lines <- sc.Text()
+			s.lines <- sc.Text()
 		}
 	}()
-	next := func() string {
-		select {
-		case l, ok := <-lines:
-			require.True(t, ok, "the server's output ended early")
-			return l
-		case <-time.After(10 * time.Second):
-			t.Fatal("no output from the delay server within 10 s")
-			return ""
-		}
+	return s
+}
+
+// next is the server's next line of output; the test fails if none comes
+// within 10 s.
+func (s *serverCommand) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case l, ok := <-s.lines:
+		require.True(t, ok, "the server's output ended early")
+		return l
+	case <-time.After(10 * time.Second):
+		t.Fatal("no output from the delay server within 10 s")
+		return ""
 	}
+}
+
+// rest is the output left until the server exits.
+func (s *serverCommand) rest() string {
+	var rest []string
+	for l := range s.lines {
+		rest = append(rest, l)
+	}
+	return strings.Join(rest, "\n")
+}
+
+func TestDelayServerCommandAnswersAndStopsOnInterrupt(t *testing.T) {
+	srv := startServerCommand(t, "-addr", "127.0.0.1:0")
+	cmd := srv.cmd
+	next := func() string { return srv.next(t) }
 
 	m := listeningLine.FindStringSubmatch(next())
 	require.NotNil(t, m, "the first line says where the server listens")
@@ -88,13 +119,39 @@ func TestDelayServerCommandAnswersAndStopsOnInterrupt(t *testing.T) {
 	}
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	var rest []string
-	for l := range lines {
-		rest = append(rest, l)
+	rest := srv.rest()
+	err := cmd.Wait()
+	require.NoError(t, err, "Ctrl-C is a normal way to stop: exit 0\noutput after the signal:\n%s", rest)
+	assert.Contains(t, rest, "stopped", "it says that it stopped")
+}
+
+func TestDelayServerCommandAnswersAStoppedRequest503(t *testing.T) {
+	srv := startServerCommand(t, "-addr", "127.0.0.1:0")
+	m := listeningLine.FindStringSubmatch(srv.next(t))
+	require.NotNil(t, m, "the first line says where the server listens")
+	addr := m[1]
+
+	// A request that outlasts the grace period Ctrl-C gives.
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(20*time.Second)))
+	_, err = io.WriteString(conn, "GET /60000/late HTTP/1.1\r\nHost: test\r\n\r\n")
+	require.NoError(t, err)
+	// Wait for the server's log line: the request is then waiting out its delay.
+	for l := srv.next(t); !strings.HasPrefix(l, "#1 - 60000ms: late"); l = srv.next(t) {
 	}
-	err = cmd.Wait()
-	require.NoError(t, err, "Ctrl-C is a normal way to stop: exit 0\noutput after the signal:\n%s", strings.Join(rest, "\n"))
-	assert.Contains(t, strings.Join(rest, "\n"), "stopped", "it says that it stopped")
+
+	require.NoError(t, srv.cmd.Process.Signal(syscall.SIGINT))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err, "the server answers the request it cuts short before it closes the connection")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a request cut short by the stop must not read as an answer; body %q", body)
+	assert.Contains(t, string(body), "stopping", "the 503 says why")
+	rest := srv.rest()
+	require.NoError(t, srv.cmd.Wait(), "Ctrl-C is a normal way to stop: exit 0\n%s", rest)
+	assert.Contains(t, rest, "answered 503", "it says what happened to the requests still waiting")
 }
 
 func TestDelayServerCommandRefusesAPublicAddress(t *testing.T) {
