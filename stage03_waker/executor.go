@@ -16,8 +16,8 @@ type Task = Future[struct{}]
 
 // Executor runs tasks on the goroutine that calls BlockOn.
 //
-// Compared with stage 02's BlockOn, the executor no longer waits on the poller
-// and no longer polls blindly after every event: it polls exactly the tasks
+// Unlike stage 02's BlockOn, the executor does not wait on the poller and
+// does not poll blindly after every event: it polls exactly the tasks
 // whose wakers were called, and in between it parks, using no CPU at all.
 // Who calls the wakers is not its business: the reactor, another goroutine,
 // or a task itself.

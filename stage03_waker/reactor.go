@@ -4,7 +4,7 @@
 // Linux, kqueue on macOS and FreeBSD) with an OS thread of its own that
 // waits for socket events and wakes the tasks they concern. Futures register
 // their sockets with it and leave a Waker; the executor never waits on the
-// poller itself any more.
+// poller itself: it parks until a waker calls it.
 
 package main
 

@@ -56,7 +56,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.rejected.Add(1)
 		w.Header().Set("Connection", "close")
 		w.Header().Set("Retry-After", "1")
-		http.Error(w, fmt.Sprintf("over %d connections at once; try again, or start the server with a larger -max-conns", s.cfg.MaxConns), http.StatusServiceUnavailable)
+		http.Error(w, fmt.Sprintf("over %d requests served at once; try again, or start the server with a larger -max-conns", s.cfg.MaxConns), http.StatusServiceUnavailable)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

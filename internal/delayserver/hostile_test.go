@@ -64,7 +64,7 @@ func TestConnectionsOverTheCapGet503(t *testing.T) {
 
 	err := rawGet(srv.Addr(), "/0/third", "third")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "over 2 connections")
+	assert.Contains(t, err.Error(), "over 2 requests served at once")
 	assert.Equal(t, uint64(1), srv.Rejected())
 	for range 2 {
 		assert.NoError(t, <-done, "the requests inside the cap are still answered")

@@ -117,8 +117,8 @@ func TestConcurrentRequestsOverlap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
 	}
-	// Sized for the race detector's goroutine limit and a 2-core machine:
-	// the 10,000-request figure is measured by the stage 05 sweep instead.
+	// Sized for the race detector's goroutine limit and a 2-core machine;
+	// larger loads belong to the sweep, which measures them.
 	const n = 1000
 	srv := startServer(t, Config{})
 	start := time.Now()
