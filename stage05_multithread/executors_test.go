@@ -18,6 +18,7 @@ import (
 
 	"github.com/asyncworkbook/asyncgo/internal/delayserver"
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
@@ -25,8 +26,8 @@ import (
 // and returns it with a Target that points at it.
 func startServer(t *testing.T) (*target.Target, *delayserver.Server) {
 	t.Helper()
-	srv := startDelayServer(t)
-	return targetFor(t, srv.Addr()), srv
+	srv := stagetest.StartDelayServer(t)
+	return stagetest.Target(t, srv.Addr()), srv
 }
 
 // runExecutorsWithin runs runExecutors on a reactor of its own and fails the
@@ -122,7 +123,7 @@ func TestRunExecutorsRunAtTheSameTime(t *testing.T) {
 func TestRunExecutorsCountRefusedRequestsAndGoOn(t *testing.T) {
 	tally := NewTally(io.Discard)
 
-	_, err := runExecutorsWithin(t, 10*time.Second, Plan{Executors: 2, Requests: 3, FixedDelay: true}, targetFor(t, closedPort(t)), tally, io.Discard)
+	_, err := runExecutorsWithin(t, 10*time.Second, Plan{Executors: 2, Requests: 3, FixedDelay: true}, stagetest.Target(t, stagetest.ClosedPort(t)), tally, io.Discard)
 
 	require.NoError(t, err, "a refused request is counted in the tally, not returned as the executors' error")
 	ok, failed := tally.Counts()
@@ -142,7 +143,7 @@ func TestRunExecutorsLeaveNoThreadGoroutineOrFD(t *testing.T) {
 
 	_, err = runExecutorsWithin(t, 10*time.Second, Plan{Executors: 3, Requests: 10, Delay: 10 * time.Millisecond, FixedDelay: true}, tgt, NewTally(io.Discard), io.Discard)
 	require.NoError(t, err)
-	_, err = runExecutorsWithin(t, 10*time.Second, Plan{Executors: 2, Requests: 2, FixedDelay: true}, targetFor(t, closedPort(t)), NewTally(io.Discard), io.Discard)
+	_, err = runExecutorsWithin(t, 10*time.Second, Plan{Executors: 2, Requests: 2, FixedDelay: true}, stagetest.Target(t, stagetest.ClosedPort(t)), NewTally(io.Discard), io.Discard)
 	require.NoError(t, err)
 
 	goleak.VerifyNone(t, goroutines)

@@ -25,69 +25,60 @@ import (
 // program names this stage in error messages and in the summary.
 const program = "stage05_multithread"
 
+// main parses the flags (a mistake is one line on stderr and exit status 2),
+// runs the program against the delay server and exits with 1 if it failed.
 func main() {
-	target.Exit(program, run(os.Args[1:], os.Stdout, os.Stderr))
+	target.Exit(program, runProgram(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// options are the parsed command line.
-type options struct {
-	plan   Plan
-	quiet  bool
-	target *target.Flags
-}
-
-// parseFlags reads the command line; every mistake is one line (a
-// target.UsageError, exit status 2).
-func parseFlags(args []string, stderr io.Writer) (options, error) {
-	var o options
+// runProgram is main but for the exit: the flags, then the run.
+func runProgram(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
-	o.target = target.Register(fs)
-	fs.IntVar(&o.plan.Executors, "executors", 2, "how many executors, each on an OS thread of its own")
-	fs.IntVar(&o.plan.Requests, "requests", 5, "how many requests each executor's async_main spawns")
-	fs.DurationVar(&o.plan.Delay, "delay", 0, "the delay every request asks for (default: request i waits i seconds)")
-	fs.BoolVar(&o.quiet, "quiet", false, "print only the summary")
-	if err := parseFlagSet(fs, args, stderr); err != nil {
-		return o, err
+	flags := target.Register(fs)
+	var p Plan
+	fs.IntVar(&p.Executors, "executors", 2, "how many executors, each on an OS thread of its own")
+	fs.IntVar(&p.Requests, "requests", 5, "how many requests each executor's async_main spawns")
+	fs.DurationVar(&p.Delay, "delay", 0, "the delay every request asks for (default: request i waits i seconds)")
+	quiet := fs.Bool("quiet", false, "print only the summary")
+	err := target.Parse(fs, args, stderr)
+	if err == nil {
+		fs.Visit(func(f *flag.Flag) { p.FixedDelay = p.FixedDelay || f.Name == "delay" })
+		if err = p.check(); err != nil {
+			err = target.UsageError{Err: err}
+		}
 	}
-	fs.Visit(func(f *flag.Flag) { o.plan.FixedDelay = o.plan.FixedDelay || f.Name == "delay" })
-	if err := o.plan.check(); err != nil {
-		return o, target.UsageError{Err: err}
+	if err == nil {
+		out := stdout
+		if *quiet {
+			out = io.Discard
+		}
+		err = flags.Run(stderr, func(t *target.Target) error { return run(t, p, out, stdout) })
 	}
-	return o, nil
+	return err
 }
 
-// run is the whole program but for the exit status. It starts the reactor,
-// runs the executors until every request has answered or failed, closes the
-// reactor, and prints the summary last.
-func run(args []string, stdout, stderr io.Writer) (err error) {
-	o, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
-	}
-	t, err := o.target.Resolve(stderr)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, t.Close()) }()
+// run starts the reactor, runs the executors until every request has
+// answered or failed, closes the reactor, and prints the summary to stdout
+// last. The executors and the requests print to out (io.Discard for
+// -quiet). A failed request makes run fail, with the first error.
+func run(t *target.Target, p Plan, out, stdout io.Writer) (err error) {
 	reactor, err := NewReactor()
 	if err != nil {
 		return err
 	}
-	out := stdout
-	if o.quiet {
-		out = io.Discard
-	}
+	defer func() {
+		err = errors.Join(err, reactor.Close())
+	}()
 	tally := NewTally(out)
 	start := time.Now()
-	err = errors.Join(runExecutors(o.plan, reactor, t, tally, out), reactor.Close())
-	if err != nil {
-		return target.Explain(err, t)
+	if err := runExecutors(p, reactor, t, tally, out); err != nil {
+		return err
 	}
 	ok, failed := tally.Counts()
 	fmt.Fprintf(stdout, "%s: %d requests (%d executors × %d), %d ok, %d failed in %s\n",
-		program, o.plan.Total(), o.plan.Executors, o.plan.Requests, ok, failed, time.Since(start).Round(time.Millisecond))
+		program, p.Total(), p.Executors, p.Requests, ok, failed, time.Since(start).Round(time.Millisecond))
 	if failed > 0 {
-		return fmt.Errorf("%d of %d requests failed; the first: %w", failed, o.plan.Total(), target.Explain(tally.FirstError(), t))
+		return fmt.Errorf("%d of %d requests failed; the first: %w", failed, p.Total(), tally.FirstError())
 	}
 	return nil
 }

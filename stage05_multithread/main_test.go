@@ -7,8 +7,6 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,21 +17,12 @@ import (
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
-	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a reactor
 // not closed, a delay server still running) or a file descriptor open (a
 // socket, or a reactor's poller).
 func TestMain(m *testing.M) { leakcheck.Main(m) }
-
-// openFDs counts the open file descriptors for a test.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	n, err := leakcheck.OpenFDs()
-	require.NoError(t, err)
-	return n
-}
 
 // newIdleReactor returns a reactor with a poller and an empty map of wakers
 // but no event loop, its poller closed when the test ends. Only the test
@@ -197,42 +186,6 @@ func (r *fakeReactor) Deregister(fd, id int) error {
 	}
 	delete(r.watched, id)
 	return nil
-}
-
-// newPipe returns a non-blocking pipe (read end, write end), closed when the
-// test ends. A pipe is the simplest fd whose readiness a test controls.
-func newPipe(t *testing.T) (r, w int) {
-	t.Helper()
-	var fds [2]int
-	// Pipe, then the flags: pipe2 with flags is not on macOS.
-	require.NoError(t, unix.Pipe(fds[:]))
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	t.Cleanup(func() {
-		_ = unix.Close(fds[0])
-		_ = unix.Close(fds[1])
-	})
-	return fds[0], fds[1]
-}
-
-// targetFor builds a Target for a loopback address a test listens on.
-func targetFor(t *testing.T, addr string) *target.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	require.NoError(t, err)
-	return &target.Target{AddrPort: ap, Host: addr}
-}
-
-// closedPort returns a loopback address nothing listens on: it listens on a
-// free port, notes it and closes the listener again.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 // closableTask is a funcTask that, like a request holding a socket, must be

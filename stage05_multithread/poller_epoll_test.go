@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // pollerFDs is how many fds a reactor's poller owns on Linux: the epoll
@@ -81,7 +83,7 @@ func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
 
 func TestRegisterAsksEpollForSocketInterestAndID(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 	id := 1<<40 + 5
 
 	require.NoError(t, r.Register(rd, id))

@@ -8,50 +8,19 @@
 package main
 
 import (
-	"bufio"
-	"net"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
-
-// startResettingServer accepts one connection, reads the request head and
-// aborts the connection: with SO_LINGER set to 0, closing a TCP socket sends
-// a reset (RST) instead of the orderly end (FIN). It returns the address it
-// listens on; it is gone when the test ends.
-func startResettingServer(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		// A client that never sends its request must not hang the run.
-		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-		if _, err := readHead(bufio.NewReader(conn)); err == nil {
-			_ = conn.(*net.TCPConn).SetLinger(0)
-		}
-		_ = conn.Close()
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		<-done
-	})
-	return ln.Addr().String()
-}
 
 func TestHTTPGetFailsNamingTheResetWhenServerResets(t *testing.T) {
 	leakcheck.CheckFDs(t)
-	addr := startResettingServer(t)
+	addr := stagetest.StartResettingServer(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	p := pollToEnd(t, f)

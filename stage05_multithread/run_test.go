@@ -13,18 +13,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // summaryLine is the last line of every run.
 var summaryLine = regexp.MustCompile(`^stage05_multithread: (\d+) requests \((\d+) executors × (\d+)\), (\d+) ok, (\d+) failed in [0-9.]+m?s$`)
 
-// runProgram runs the program with args and returns its stdout, its stderr
+// runMain runs the program with args and returns its stdout, its stderr
 // and the exit status main would end with.
-func runProgram(t *testing.T, args ...string) (stdout, stderr string, status int) {
+func runMain(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
 	var out, errOut syncBuffer
-	err := run(args, &out, &errOut)
+	err := runProgram(args, &out, &errOut)
 	if err != nil {
 		_, _ = errOut.Write([]byte(target.OneLine(err) + "\n"))
 	}
@@ -32,9 +33,9 @@ func runProgram(t *testing.T, args ...string) (stdout, stderr string, status int
 }
 
 func TestRunPrintsEveryAnswerAndTheSummaryLast(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 
-	stdout, stderr, status := runProgram(t, "-addr", srv.Addr(), "-executors", "2", "-requests", "3", "-delay", "20ms")
+	stdout, stderr, status := runMain(t, "-addr", srv.Addr(), "-executors", "2", "-requests", "3", "-delay", "20ms")
 
 	require.Zero(t, status, "stderr: %s", stderr)
 	got := lines(stdout)
@@ -47,9 +48,9 @@ func TestRunPrintsEveryAnswerAndTheSummaryLast(t *testing.T) {
 }
 
 func TestRunQuietPrintsOnlyTheSummary(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 
-	stdout, _, status := runProgram(t, "-addr", srv.Addr(), "-requests", "2", "-delay", "10ms", "-quiet")
+	stdout, _, status := runMain(t, "-addr", srv.Addr(), "-requests", "2", "-delay", "10ms", "-quiet")
 
 	require.Zero(t, status)
 	got := lines(stdout)
@@ -58,7 +59,7 @@ func TestRunQuietPrintsOnlyTheSummary(t *testing.T) {
 }
 
 func TestRunCountsRefusedRequestsAndExitsWithOne(t *testing.T) {
-	stdout, stderr, status := runProgram(t, "-addr", closedPort(t), "-executors", "2", "-requests", "2", "-delay", "0s")
+	stdout, stderr, status := runMain(t, "-addr", stagetest.ClosedPort(t), "-executors", "2", "-requests", "2", "-delay", "0s")
 
 	assert.Equal(t, 1, status, "a failed request makes the exit status 1")
 	got := lines(stdout)
@@ -84,7 +85,7 @@ func TestRunRejectsBadFlagsInOneLine(t *testing.T) {
 		{[]string{"now"}, `"now"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			stdout, stderr, status := runProgram(t, append(tc.args, "-addr", closedPort(t))...)
+			stdout, stderr, status := runMain(t, append(tc.args, "-addr", stagetest.ClosedPort(t))...)
 
 			assert.Equal(t, 2, status, "a mistake in the flags exits with 2")
 			assert.Contains(t, stderr, tc.want)
@@ -95,9 +96,9 @@ func TestRunRejectsBadFlagsInOneLine(t *testing.T) {
 }
 
 func TestRunAcceptsManyRequestsWithAFixedDelay(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 
-	stdout, stderr, status := runProgram(t, "-addr", srv.Addr(), "-executors", "3", "-requests", "200", "-delay", "10ms", "-quiet")
+	stdout, stderr, status := runMain(t, "-addr", srv.Addr(), "-executors", "3", "-requests", "200", "-delay", "10ms", "-quiet")
 
 	require.Zero(t, status, "stderr: %s", stderr)
 	assert.Regexp(t, `600 requests \(3 executors × 200\), 600 ok, 0 failed`, stdout)
