@@ -1,8 +1,8 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// build.go compiles the two programs the sweep runs, stage 05 and the delay
+// build.go compiles the programs the sweep runs, the approaches and the delay
 // server, into a temporary directory. Built binaries, not `go run`: go run
-// would compile inside every measured child and its compiler's CPU time and
+// would compile inside every measured child, and the compiler's CPU time and
 // memory would sit next to the run's own.
 
 package main
@@ -21,39 +21,50 @@ const modulePath = "github.com/asyncworkbook/asyncgo"
 
 // Binaries are the built programs.
 type Binaries struct {
-	Stage05     string
+	// Programs maps an approach's name to its program.
+	Programs    map[string]string
 	DelayServer string
 }
 
-// Build compiles stage 05 and the delay server into dir. It runs the go
-// command found on $PATH from inside the module, so the sweep works from any
-// directory of the repository.
-func Build(ctx context.Context, dir string) (Binaries, error) {
+// Build compiles the approaches and the delay server into dir. It runs the
+// go command found on $PATH from inside the module, so the sweep works from
+// any directory of the repository. Each package is built on its own, so
+// that one that does not build is named in the error.
+func Build(ctx context.Context, dir string, list []Approach) (Binaries, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		return Binaries{}, fmt.Errorf("the sweep builds stage 05 with the go command, which is not on $PATH: %w", err)
+		return Binaries{}, fmt.Errorf("the sweep builds the programs with the go command, which is not on $PATH: %w", err)
 	}
 	root, err := moduleRoot(ctx, goTool)
 	if err != nil {
 		return Binaries{}, err
 	}
-	// With -o naming a directory (the trailing slash says so), go build
-	// writes each main package there under its folder's name.
-	cmd := exec.CommandContext(ctx, goTool, "build", "-o", dir+string(filepath.Separator),
-		modulePath+"/stage05_multithread", modulePath+"/delayserver")
-	cmd.Dir = root
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return Binaries{}, ctx.Err()
+	bins := Binaries{Programs: map[string]string{}}
+	build := func(pkg, name string) (string, error) {
+		out := filepath.Join(dir, name)
+		cmd := exec.CommandContext(ctx, goTool, "build", "-o", out, modulePath+"/"+pkg)
+		cmd.Dir = root
+		var text bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &text, &text
+		if err := cmd.Run(); err != nil {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			return "", fmt.Errorf("go build ./%s: %v: %s", pkg, err, truncate(oneLine(text.String()), 400))
 		}
-		return Binaries{}, fmt.Errorf("go build stage05_multithread and delayserver: %v: %s", err, truncate(oneLine(out.String()), 400))
+		return out, nil
 	}
-	return Binaries{
-		Stage05:     filepath.Join(dir, "stage05_multithread"),
-		DelayServer: filepath.Join(dir, "delayserver"),
-	}, nil
+	if bins.DelayServer, err = build("delayserver", "delayserver"); err != nil {
+		return Binaries{}, err
+	}
+	for _, a := range list {
+		path, err := build(a.Package, a.Name)
+		if err != nil {
+			return Binaries{}, fmt.Errorf("%w (leave it out with -approaches)", err)
+		}
+		bins.Programs[a.Name] = path
+	}
+	return bins, nil
 }
 
 // moduleRoot is the directory of the workbook's go.mod, found from the

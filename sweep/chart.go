@@ -1,11 +1,11 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // chart.go draws the picture a learner looks at: four panels (wall time, CPU
 // time, peak memory, peak OS threads) against the number of concurrent
-// requests, one line per mode. Where a mode broke down the point is marked
-// in red and labelled, and the notes under the panels say why, so the chart
-// answers the seed's question on its own: how far each approach carries
-// before the system breaks down.
+// requests, one line per approach. Where an approach broke down the point is
+// marked in red and labelled, and the notes under the panels say why, so the
+// chart shows on its own how far each approach carries before the system
+// breaks down, and what it costs until then.
 
 package main
 
@@ -40,25 +40,28 @@ type panel struct {
 	unit  string
 	value func(Point) float64
 	// log puts the y axis on a log scale: memory and threads span two or
-	// three orders of magnitude between the modes, and on a linear axis
+	// three orders of magnitude between the approaches, and on a linear axis
 	// the small ones would lie flat on zero.
 	log bool
 	// ideal draws the delay as a dashed line: the wall time to beat.
 	ideal bool
+	// threads marks the panel whose figure some systems cannot measure.
+	threads bool
 }
 
 var panels = []panel{
 	{title: "Wall time", unit: "seconds", value: func(p Point) float64 { return p.WallMS / 1000 }, ideal: true},
 	{title: "CPU time of the client (user + system)", unit: "seconds", value: func(p Point) float64 { return p.CPUMS / 1000 }},
 	{title: "Peak resident memory of the client", unit: "MiB (log scale)", value: func(p Point) float64 { return p.PeakRSSKB / 1024 }, log: true},
-	{title: "Peak OS threads of the client", unit: "threads (log scale)", value: func(p Point) float64 { return p.OSThreads }, log: true},
+	{title: "Peak OS threads of the client", unit: "threads (log scale)", value: func(p Point) float64 { return p.OSThreads }, log: true, threads: true},
 }
 
-// modeColors keeps one colour per mode in every panel.
-var modeColors = map[string]color.RGBA{
-	modeRuntime:    {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, // blue
-	modeThreads:    {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, // orange
-	modeGoroutines: {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, // green
+// approachColors keeps one colour per approach in every panel.
+var approachColors = map[string]color.RGBA{
+	"stage06_production":  {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, // blue
+	"stage05_multithread": {R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, // purple
+	"threads":             {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, // orange
+	"goroutines":          {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, // green
 }
 
 var brokenColor = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
@@ -122,7 +125,7 @@ func WriteChart(path string, points []Point, info ChartInfo) error {
 	return nil
 }
 
-// drawPanel builds one panel: a line per mode through its measured points,
+// drawPanel builds one panel: a line per approach through its measured points,
 // red rings on the points where runs broke down, and crosses along the
 // bottom for points that have no figures at all (the run was refused).
 func drawPanel(spec panel, points []Point) (*plot.Plot, error) {
@@ -156,18 +159,21 @@ func drawPanel(spec panel, points []Point) (*plot.Plot, error) {
 	var brokenLabels []string
 	var missing plotter.XYs
 	var missingLabels []string
-	for _, mode := range modesOf(points) {
+	for _, approach := range approachesOf(points) {
 		var line plotter.XYs
 		for _, pt := range points {
-			if pt.Mode != mode {
+			if pt.Approach != approach {
 				continue
 			}
 			x := float64(pt.Requests)
 			if pt.Measured == 0 {
-				// Stacked per mode so that two refused modes at one count
-				// do not hide each other.
+				// Stacked per approach so that two refused approaches at
+				// one count do not hide each other.
 				missing = append(missing, plotter.XY{X: x, Y: bottomSlot(p, len(missingAt(missing, x)), spec.log)})
-				missingLabels = append(missingLabels, mode+": "+shortReason(pt.Error))
+				missingLabels = append(missingLabels, approach+": "+shortReason(pt.Error))
+				continue
+			}
+			if spec.threads && !pt.ThreadsMeasured {
 				continue
 			}
 			y := spec.value(pt)
@@ -188,12 +194,12 @@ func drawPanel(spec panel, points []Point) (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Color, s.Color = modeColors[mode], modeColors[mode]
+		l.Color, s.Color = approachColors[approach], approachColors[approach]
 		l.Width = vg.Points(2)
 		s.Shape = draw.CircleGlyph{}
 		s.Radius = vg.Points(3)
 		p.Add(l, s)
-		p.Legend.Add(mode, l, s)
+		p.Legend.Add(approach, l, s)
 	}
 	if spec.ideal {
 		if err := addIdealLine(p, points); err != nil {
@@ -255,7 +261,7 @@ func addMarks(p *plot.Plot, xys plotter.XYs, labels []string, shape draw.GlyphDr
 // bottomSlot is the height of the slot-th cross along the bottom of a panel.
 func bottomSlot(p *plot.Plot, slot int, log bool) float64 {
 	if log {
-		// Three modes fit below the lowest point, which is at 8 × Min.
+		// Three crosses fit below the lowest point, which is at 8 × Min.
 		return p.Y.Min * math.Pow(1.5, float64(slot+1))
 	}
 	return p.Y.Min + (p.Y.Max-p.Y.Min)*0.06*float64(slot+1)
@@ -277,7 +283,7 @@ func missingAt(xys plotter.XYs, x float64) plotter.XYs {
 func valueRange(spec panel, points []Point) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, p := range points {
-		if p.Measured == 0 {
+		if p.Measured == 0 || (spec.threads && !p.ThreadsMeasured) {
 			continue
 		}
 		v := spec.value(p)
@@ -330,7 +336,7 @@ func brokenNotes(points []Point) []string {
 			notes = append(notes, "… more in medians.csv")
 			break
 		}
-		notes = append(notes, fmt.Sprintf("%s at %d requests (%d of %d runs): %s", p.Mode, p.Requests, p.Broken, p.Runs, truncate(p.Error, 190)))
+		notes = append(notes, fmt.Sprintf("%s at %d requests (%d of %d runs): %s", p.Approach, p.Requests, p.Broken, p.Runs, truncate(p.Error, 190)))
 	}
 	return notes
 }
@@ -360,8 +366,8 @@ func shortReason(why string) string {
 	return truncate(why, 40)
 }
 
-// countsOf and modesOf list the distinct counts (ascending) and modes (in
-// order of appearance) of points.
+// countsOf and approachesOf list the distinct counts (ascending) and
+// approaches (in order of appearance) of points.
 func countsOf(points []Point) []int {
 	var counts []int
 	for _, p := range points {
@@ -373,14 +379,14 @@ func countsOf(points []Point) []int {
 	return counts
 }
 
-func modesOf(points []Point) []string {
-	var modes []string
+func approachesOf(points []Point) []string {
+	var list []string
 	for _, p := range points {
-		if !slices.Contains(modes, p.Mode) {
-			modes = append(modes, p.Mode)
+		if !slices.Contains(list, p.Approach) {
+			list = append(list, p.Approach)
 		}
 	}
-	return modes
+	return list
 }
 
 // textStyle is the plot's own font at size points, in black.

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // chart_test.go checks that the chart is drawn as a real PNG, also when
 // points broke down or have no figures at all.
@@ -20,10 +20,10 @@ import (
 func TestChartIsAPNGWithAllPanels(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sweep.png")
 	points := Aggregate([]Run{
-		measuredRun("runtime", 100, 1, 1010, 10, 9000, 8),
+		measuredRun("stage06_production", 100, 1, 1010, 10, 9000, 8),
 		measuredRun("threads", 100, 1, 1050, 60, 11000, 104),
 		measuredRun("goroutines", 100, 1, 1020, 30, 12000, 6),
-		measuredRun("runtime", 1000, 1, 1100, 100, 11000, 9),
+		measuredRun("stage06_production", 1000, 1, 1100, 100, 11000, 9),
 		measuredRun("threads", 1000, 1, 1400, 600, 40000, 1004),
 		measuredRun("goroutines", 1000, 1, 1200, 250, 25000, 7),
 	})
@@ -48,10 +48,10 @@ func TestChartMarksBrokenAndMissingPointsAndGrowsForTheirNotes(t *testing.T) {
 	}
 	failed := measuredRun("goroutines", 5000, 1, 1500, 700, 80000, 10)
 	failed.Status, failed.OK, failed.Failed, failed.Error = StatusFailed, 4990, 10, "10 of 5000 requests failed; first: 503 Service Unavailable"
-	refused := Run{Job: Job{Mode: "threads", Requests: 10000, Round: 1}, Executors: 2, Delay: time.Second,
-		Status: StatusError, Error: "threads mode: 10000 requests need about 10020 OS threads but Go's thread limit is 10000"}
-	notBuilt := Run{Job: Job{Mode: "runtime", Requests: 10000, Round: 1}, Executors: 2, Delay: time.Second,
-		Status: StatusError, Error: "runtime mode is not built yet"}
+	refused := Run{Job: Job{Approach: "threads", Requests: 10000, Round: 1}, Executors: 2, Delay: time.Second,
+		Status: StatusError, Error: "10000 requests need about 10020 OS threads, but Go's thread limit (-max-threads) is 10000"}
+	notBuilt := Run{Job: Job{Approach: "stage06_production", Requests: 10000, Round: 1}, Executors: 2, Delay: time.Second,
+		Status: StatusError, Error: "go build ./stage06_production: exit status 1"}
 
 	plain := filepath.Join(dir, "plain.png")
 	marked := filepath.Join(dir, "marked.png")
@@ -64,7 +64,7 @@ func TestChartMarksBrokenAndMissingPointsAndGrowsForTheirNotes(t *testing.T) {
 
 func TestChartOfOnlyRefusedRunsIsStillDrawn(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sweep.png")
-	refused := Run{Job: Job{Mode: "runtime", Requests: 100, Round: 1}, Status: StatusError, Error: "runtime mode is not built yet"}
+	refused := Run{Job: Job{Approach: "stage06_production", Requests: 100, Round: 1}, Status: StatusError, Error: "go build ./stage06_production: exit status 1"}
 
 	require.NoError(t, WriteChart(path, Aggregate([]Run{refused}), ChartInfo{Delay: "1s", Executors: 2, Repeat: 1}))
 	decodePNG(t, path)
@@ -76,7 +76,7 @@ func TestChartRefusesNoPoints(t *testing.T) {
 }
 
 func TestBrokenNotesSayWhereAndWhy(t *testing.T) {
-	refused := Run{Job: Job{Mode: "threads", Requests: 10000, Round: 1}, Status: StatusError, Error: "Go's thread limit"}
+	refused := Run{Job: Job{Approach: "threads", Requests: 10000, Round: 1}, Status: StatusError, Error: "Go's thread limit"}
 	notes := brokenNotes(Aggregate([]Run{measuredRun("goroutines", 100, 1, 1, 1, 1, 1), refused, refused}))
 
 	assert.Equal(t, []string{"threads at 10000 requests (2 of 2 runs): Go's thread limit"}, notes)
@@ -84,12 +84,12 @@ func TestBrokenNotesSayWhereAndWhy(t *testing.T) {
 
 func TestShortReasonNamesKnownLimits(t *testing.T) {
 	cases := map[string]string{
-		"threads mode: 10000 requests need about 10020 OS threads but Go's thread limit is 10000; pass -max-threads":                                                           "Go's thread limit",
-		"threads mode: the child process died after starting 9000 threads: runtime: failed to create new OS thread (have 9000 already; errno=11); the OS refused more threads": "OS refused a thread",
-		"20000 requests need 20000 sockets at once but the open-file limit is 20000":                                                                                           "open-file limit",
-		"3 of 10 requests failed; first: connect 127.0.0.1:5: cannot assign requested address":                                                                                 "out of ephemeral ports",
-		"killed after -timeout 2m0s without finishing":                                                                                                                         "timed out",
-		"something nobody foresaw and that goes on for a long while":                                                                                                           "something nobody foresaw and that goes o…",
+		"10000 requests need about 10020 OS threads, but Go's thread limit (-max-threads) is 10000: pass -max-threads 10020": "Go's thread limit",
+		"exit status 2: runtime: failed to create new OS thread (have 9000 already; errno=11)":                               "OS refused a thread",
+		"20000 requests need 20000 sockets at once but the open-file limit is 20000":                                         "open-file limit",
+		"3 of 10 requests failed; first: connect 127.0.0.1:5: cannot assign requested address":                               "out of ephemeral ports",
+		"killed after -run-timeout 2m0s without finishing":                                                                   "timed out",
+		"something nobody foresaw and that goes on for a long while":                                                         "something nobody foresaw and that goes o…",
 	}
 	for why, want := range cases {
 		assert.Equal(t, want, shortReason(why), why)

@@ -1,12 +1,15 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// child.go runs stage 05 once, as a child process, and turns whatever
-// happens to it into a Run: its figures when it measured itself, or the one
-// line that says why it could not, when it was refused, died or hung.
+// child.go runs one approach once, as a child process, and measures it from
+// outside, the same way for every approach: the wall time from start to
+// exit, the CPU time from the rusage that comes with the exit status, the
+// threads and (on Linux) the peak memory sampled while it runs
+// (procsample.go). From the child it reads only its summary line, for the
+// counts of answers and failures.
 //
-// Why a process per run: each mode must start from a fresh process, or the
-// threads, memory and heap that one run leaves behind would be charged to the
-// next (Go never gives idle threads back, and peak RSS only grows).
+// A process per run: each must start fresh, or the threads, memory and heap
+// that one run leaves behind would be charged to the next (Go never gives
+// idle threads back, and peak RSS only grows).
 
 package main
 
@@ -17,39 +20,27 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// stage05Program is how stage 05 starts its one-line failure messages.
-const stage05Program = "stage05_multithread"
-
-// goDefaultMaxThreads is Go's default thread limit (runtime/debug.SetMaxThreads).
-const goDefaultMaxThreads = 10_000
-
-// threadsHeadroom is added to the request count when the sweep raises the
-// threads mode's -max-threads: the Go runtime's own threads. It is above
-// stage 05's own estimate (2 per CPU + 16) so that estimate never refuses.
-func threadsHeadroom() int { return 2*runtime.NumCPU() + 64 }
-
 // childWaitDelay bounds how long a killed child may keep its output pipes
-// open (through a grandchild) before the sweep stops waiting for them.
+// open before the sweep stops waiting for them.
 const childWaitDelay = 5 * time.Second
 
 // childOutputLimit caps what the sweep keeps of a child's output. A Go crash
 // prints a stack per goroutine, megabytes with thousands of threads; the
-// reason is at the start, and the summary is one short line.
+// reason is at the start, and the summary is one short line at the end.
 const childOutputLimit = 256 << 10
 
-// ChildRunner runs stage 05 as a child process, one Job at a time.
+// ChildRunner runs the approaches as child processes, one Job at a time.
 type ChildRunner struct {
-	// Stage05 is the path of the built stage 05 program.
-	Stage05 string
-	// Env is added to the child's environment (tests use it to make a fake
-	// stage 05 behave one way or another).
+	// Programs maps an approach's name to its built program.
+	Programs map[string]string
+	// Env is added to the child's environment (tests use it to make a
+	// fake program behave one way or another).
 	Env []string
 	// ServerAddr is the delay server's host:port, passed as -addr.
 	ServerAddr string
@@ -57,42 +48,24 @@ type ChildRunner struct {
 	Executors  int
 	// Timeout bounds one child.
 	Timeout time.Duration
-	// MaxThreads is the threads mode's -max-threads; 0 raises it as far as
-	// each run needs.
+	// MaxThreads is the threads baseline's -max-threads; 0 leaves it to
+	// the program, which raises Go's limit as far as the run needs.
 	MaxThreads int
 }
 
 // Args is the command line of the child for job.
 func (c ChildRunner) Args(job Job) []string {
 	args := []string{
-		"-mode", job.Mode,
 		"-executors", strconv.Itoa(c.Executors),
 		"-requests", strconv.Itoa(job.Requests / c.Executors),
 		"-delay", c.Delay.String(),
-		"-quiet", "-json",
+		"-quiet",
 		"-addr", c.ServerAddr,
 	}
-	if job.Mode == modeThreads {
-		if limit := c.maxThreads(job.Requests); limit > 0 {
-			args = append(args, "-max-threads", strconv.Itoa(limit))
-		}
+	if a, ok := lookupApproach(job.Approach); ok && a.MaxThreads && c.MaxThreads > 0 {
+		args = append(args, "-max-threads", strconv.Itoa(c.MaxThreads))
 	}
 	return args
-}
-
-// maxThreads is the -max-threads to pass for a run of n requests, or 0 to
-// leave Go's default.
-func (c ChildRunner) maxThreads(n int) int {
-	if c.MaxThreads > 0 {
-		return c.MaxThreads
-	}
-	// One thread per request is the point of the threads mode; Go's default
-	// limit would refuse it at 10,000 requests for a reason that is Go's,
-	// not the operating system's.
-	if need := n + threadsHeadroom(); need > goDefaultMaxThreads {
-		return need
-	}
-	return 0
 }
 
 // Run runs job and reports how it went. The error is only for an
@@ -100,59 +73,86 @@ func (c ChildRunner) maxThreads(n int) int {
 // recorded in the Run.
 func (c ChildRunner) Run(ctx context.Context, job Job) (Run, error) {
 	run := Run{Job: job, Executors: c.Executors, Delay: c.Delay}
+	program, ok := c.Programs[job.Approach]
+	if !ok {
+		return run, fmt.Errorf("no program built for %s", job.Approach)
+	}
 	childCtx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 
-	cmd := exec.CommandContext(childCtx, c.Stage05, c.Args(job)...)
+	cmd := exec.CommandContext(childCtx, program, c.Args(job)...)
 	cmd.Env = append(os.Environ(), c.Env...)
-	// Its own process group: Ctrl-C in the terminal reaches the sweep only,
-	// which then ends the child, and the threads mode's grandchild with it.
+	// Its own process group: Ctrl-C in the terminal reaches the sweep
+	// only, which then ends the child.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	cmd.WaitDelay = childWaitDelay
-	stdout := &headBuffer{limit: childOutputLimit}
-	stderr := &headBuffer{limit: childOutputLimit}
+	stdout := &headTailBuffer{limit: childOutputLimit}
+	stderr := &headTailBuffer{limit: childOutputLimit}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 
-	err := cmd.Run()
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		if ctx.Err() != nil {
+			return run, ctx.Err()
+		}
+		run.Status = StatusError
+		run.Error = oneLine(fmt.Sprintf("start %s: %v", program, err))
+		return run, nil
+	}
+	sampler := startSampler(cmd.Process.Pid)
+	err := cmd.Wait()
+	wall := time.Since(started)
+	peak := sampler.stop()
+
 	switch {
 	case ctx.Err() != nil:
 		return run, ctx.Err()
 	case errors.Is(childCtx.Err(), context.DeadlineExceeded):
 		run.Status = StatusTimeout
-		run.Error = fmt.Sprintf("killed after -timeout %s without finishing", c.Timeout)
+		run.Error = fmt.Sprintf("killed after -run-timeout %s without finishing", c.Timeout)
 		return run, nil
 	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		// It did not even start (or its output could not be collected).
 		run.Status = StatusError
-		run.Error = oneLine(fmt.Sprintf("run %s: %v", c.Stage05, err))
+		run.Error = oneLine(fmt.Sprintf("run %s: %v", program, err))
 		return run, nil
 	}
 
-	summary, parseErr := ParseSummary(stdout.Bytes())
+	summary, parseErr := ParseSummary(stdout.Tail())
 	if parseErr == nil {
 		parseErr = summary.check(job, c.Executors)
 	}
 	if parseErr != nil {
 		run.Status = StatusError
 		if errors.Is(parseErr, errNoSummary) {
-			run.Error = childReason(stderr.Bytes(), cmd.ProcessState)
+			run.Error = childReason(job.Approach, stderr.Head(), cmd.ProcessState)
 		} else {
 			run.Error = oneLine(parseErr.Error())
 		}
 		return run, nil
 	}
-	run.fromSummary(summary)
+	run.Measured = true
+	run.WallMS = wall.Milliseconds()
+	run.CPUMS = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Milliseconds()
+	run.PeakRSSKB = peak.peakRSSKB
+	if !peak.rssMeasured {
+		run.PeakRSSKB = rusagePeakRSSKB(cmd.ProcessState)
+	}
+	run.OSThreads, run.ThreadsMeasured = peak.threads, peak.threadsMeasured
+	run.OK, run.Failed = summary.OK, summary.Failed
 	switch {
-	case summary.Failed > 0:
+	case summary.Failed > 0 || summary.OK < summary.Requests:
 		run.Status = StatusFailed
-		run.Error = fmt.Sprintf("%d of %d requests failed; first: %s", summary.Failed, summary.Requests, oneLine(summary.FirstError))
+		run.Error = fmt.Sprintf("%d of %d requests failed", summary.Requests-summary.OK, summary.Requests)
+		if why := childReason(job.Approach, stderr.Tail(), cmd.ProcessState); exit != nil {
+			run.Error += "; " + why
+		}
 	case exit != nil:
 		// All requests ok and yet a failure status: say so, keep figures.
 		run.Status = StatusFailed
-		run.Error = childReason(stderr.Bytes(), cmd.ProcessState)
+		run.Error = childReason(job.Approach, stderr.Tail(), cmd.ProcessState)
 	default:
 		run.Status = StatusOK
 	}
@@ -160,9 +160,9 @@ func (c ChildRunner) Run(ctx context.Context, job Job) (Run, error) {
 }
 
 // childReason is the one line that says why a child ended without success.
-// Stage 05 ends every failure with a line "stage05_multithread: why"; failing
-// that (a crash), the first line it wrote, which is where Go puts the reason.
-func childReason(stderr []byte, state *os.ProcessState) string {
+// Every program of the workbook ends a failure with a line "name: why";
+// failing that (a crash), the first line it wrote, where Go puts the reason.
+func childReason(name string, stderr []byte, state *os.ProcessState) string {
 	how := "exited"
 	if state != nil {
 		how = describeExit(state)
@@ -176,7 +176,7 @@ func childReason(stderr []byte, state *os.ProcessState) string {
 		if first == "" {
 			first = line
 		}
-		if rest, ok := strings.CutPrefix(line, stage05Program+": "); ok {
+		if rest, ok := strings.CutPrefix(line, name+": "); ok {
 			own = rest
 		}
 	}
@@ -209,19 +209,29 @@ func killGroup(p *os.Process) error {
 	return nil
 }
 
-// headBuffer keeps the first limit bytes written to it and drops the rest,
-// while still accepting everything, so that the writer never blocks.
-type headBuffer struct {
-	buf   bytes.Buffer
-	limit int
+// headTailBuffer keeps the first and the last limit/2 bytes written to it
+// and drops what lies between, while accepting everything, so that the
+// writer never blocks: the reason for a crash is at the head of stderr, the
+// summary at the tail of stdout.
+type headTailBuffer struct {
+	head, tail bytes.Buffer
+	limit      int
 }
 
-func (h *headBuffer) Write(p []byte) (int, error) {
-	if room := h.limit - h.buf.Len(); room > 0 {
-		h.buf.Write(p[:min(len(p), room)])
+func (h *headTailBuffer) Write(p []byte) (int, error) {
+	half := h.limit / 2
+	if room := half - h.head.Len(); room > 0 {
+		h.head.Write(p[:min(len(p), room)])
+	}
+	h.tail.Write(p)
+	if extra := h.tail.Len() - half; extra > 0 {
+		h.tail.Next(extra)
 	}
 	return len(p), nil
 }
 
-// Bytes is what was kept.
-func (h *headBuffer) Bytes() []byte { return h.buf.Bytes() }
+// Head is the start of what was written.
+func (h *headTailBuffer) Head() []byte { return h.head.Bytes() }
+
+// Tail is the end of what was written.
+func (h *headTailBuffer) Tail() []byte { return h.tail.Bytes() }

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // csvfile.go writes the figures as CSV, one file with every run and one with
 // the medians, for spreadsheets, scripts and PERFORMANCE.md. A figure that
@@ -16,13 +16,13 @@ import (
 )
 
 var runsHeader = []string{
-	"mode", "requests", "executors", "delay_ms", "round", "status",
+	"approach", "requests", "executors", "delay_ms", "round", "status",
 	"wall_ms", "cpu_ms", "peak_rss_kb", "os_threads", "ok", "failed",
 	"server_cpu_ms", "error",
 }
 
 var mediansHeader = []string{
-	"mode", "requests", "executors", "delay_ms", "runs", "measured_runs", "broken_runs",
+	"approach", "requests", "executors", "delay_ms", "runs", "measured_runs", "broken_runs",
 	"wall_ms", "cpu_ms", "peak_rss_kb", "os_threads", "ok", "failed",
 	"server_cpu_ms", "error",
 }
@@ -32,9 +32,9 @@ func WriteRunsCSV(w io.Writer, runs []Run) error {
 	rows := [][]string{runsHeader}
 	for _, r := range runs {
 		rows = append(rows, []string{
-			r.Mode, itoa(r.Requests), itoa(r.Executors), itoa(int(r.Delay.Milliseconds())), itoa(r.Round), string(r.Status),
+			r.Approach, itoa(r.Requests), itoa(r.Executors), itoa(int(r.Delay.Milliseconds())), itoa(r.Round), string(r.Status),
 			measuredInt(r.Measured, r.WallMS), measuredInt(r.Measured, r.CPUMS),
-			measuredInt(r.Measured, r.PeakRSSKB), measuredInt(r.Measured, int64(r.OSThreads)),
+			measuredInt(r.Measured, r.PeakRSSKB), measuredInt(r.Measured && r.ThreadsMeasured, int64(r.OSThreads)),
 			measuredInt(r.Measured, int64(r.OK)), measuredInt(r.Measured, int64(r.Failed)),
 			measuredInt(r.ServerMeasured, r.ServerCPUMS), r.Error,
 		})
@@ -48,10 +48,10 @@ func WriteMediansCSV(w io.Writer, points []Point) error {
 	for _, p := range points {
 		m := p.Measured > 0
 		rows = append(rows, []string{
-			p.Mode, itoa(p.Requests), itoa(p.Executors), itoa(int(p.Delay.Milliseconds())),
+			p.Approach, itoa(p.Requests), itoa(p.Executors), itoa(int(p.Delay.Milliseconds())),
 			itoa(p.Runs), itoa(p.Measured), itoa(p.Broken),
 			measuredFloat(m, p.WallMS), measuredFloat(m, p.CPUMS),
-			measuredFloat(m, p.PeakRSSKB), measuredFloat(m, p.OSThreads),
+			measuredFloat(m, p.PeakRSSKB), measuredFloat(m && p.ThreadsMeasured, p.OSThreads),
 			measuredFloat(m, p.OK), measuredFloat(m, p.Failed),
 			measuredFloat(p.ServerMeasured, p.ServerCPUMS), p.Error,
 		})

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // csvfile_test.go checks the CSV files: their columns, their values, and
 // empty cells where nothing was measured.
@@ -19,7 +19,7 @@ import (
 )
 
 func TestRunsCSVHasOneRowPerRunAndLeavesUnmeasuredCellsEmpty(t *testing.T) {
-	refused := Run{Job: Job{Mode: "threads", Requests: 10000, Round: 1}, Executors: 2, Delay: time.Second,
+	refused := Run{Job: Job{Approach: "threads", Requests: 10000, Round: 1}, Executors: 2, Delay: time.Second,
 		Status: StatusError, ServerMeasured: true, Error: `Go's thread limit, "quoted", and, commas`}
 	runs := []Run{measuredRun("goroutines", 100, 1, 1019, 31, 9148, 6), refused}
 
@@ -36,8 +36,8 @@ func TestRunsCSVHasOneRowPerRunAndLeavesUnmeasuredCellsEmpty(t *testing.T) {
 
 func TestMediansCSVWritesHalfValuesExactly(t *testing.T) {
 	runs := []Run{
-		measuredRun("runtime", 100, 1, 1000, 10, 9000, 8),
-		measuredRun("runtime", 100, 2, 1001, 11, 9001, 9),
+		measuredRun("stage06_production", 100, 1, 1000, 10, 9000, 8),
+		measuredRun("stage06_production", 100, 2, 1001, 11, 9001, 9),
 	}
 
 	var buf bytes.Buffer
@@ -46,7 +46,7 @@ func TestMediansCSVWritesHalfValuesExactly(t *testing.T) {
 	rows := readCSV(t, buf.Bytes())
 	require.Len(t, rows, 2)
 	assert.Equal(t, mediansHeader, rows[0])
-	assert.Equal(t, []string{"runtime", "100", "2", "1000", "2", "2", "0", "1000.5", "10.5", "9000.5", "8.5", "100", "0", "20", ""}, rows[1])
+	assert.Equal(t, []string{"stage06_production", "100", "2", "1000", "2", "2", "0", "1000.5", "10.5", "9000.5", "8.5", "100", "0", "20", ""}, rows[1])
 }
 
 func TestWriteCSVFileCreatesTheFile(t *testing.T) {

@@ -1,9 +1,9 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// endtoend_test.go runs the whole sweep once for real, small: it builds
-// stage 05 and the delay server, starts the server as its own process, runs
-// the goroutines and threads modes at 10 and 20 requests, and checks the
-// files it writes.
+// endtoend_test.go runs the whole sweep once for real, small: it builds the
+// two baselines and the delay server, starts the server as its own process,
+// runs both at 10 and 20 requests, and checks the files it writes; then one
+// comparison the same way.
 
 package main
 
@@ -25,11 +25,11 @@ func TestSweepEndToEndWritesTheCSVsAndTheChart(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "perf")
 	var stdout, stderr bytes.Buffer
 
-	err := run(context.Background(), []string{"-counts", "10,20", "-delay", "50ms", "-modes", "goroutines,threads", "-repeat", "1", "-out", out}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-counts", "10,20", "-delay", "50ms", "-approaches", "goroutines,threads", "-repeat", "1", "-out", out}, &stdout, &stderr)
 
 	require.NoError(t, err, "stderr:\n%s", stderr.String())
 	runs := readCSV(t, readFile(t, filepath.Join(out, "runs.csv")))
-	require.Len(t, runs, 1+4, "a header and 2 counts × 2 modes:\n%v", runs)
+	require.Len(t, runs, 1+4, "a header and 2 counts × 2 approaches:\n%v", runs)
 	wantOrder := [][2]string{{"goroutines", "10"}, {"threads", "10"}, {"goroutines", "20"}, {"threads", "20"}}
 	for i, row := range runs[1:] {
 		assert.Equal(t, wantOrder[i][0], row[0])
@@ -49,8 +49,30 @@ func TestSweepEndToEndWritesTheCSVsAndTheChart(t *testing.T) {
 	decodePNG(t, filepath.Join(out, "sweep.png"))
 
 	assert.Contains(t, stdout.String(), "| goroutines | 20 | 20 | 0 |")
+	assert.Regexp(t, `\| threads \| 20 \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|`, stdout.String(), "a row of ratios to the goroutines")
 	assert.Contains(t, stdout.String(), "delay server:")
 	assert.Contains(t, stderr.String(), "[4/4] threads, 20 requests, round 1: ok")
+}
+
+func TestCompareEndToEndPrintsOneTableWithRatiosAndNoChart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three programs and runs them: not in -short")
+	}
+	out := filepath.Join(t.TempDir(), "perf")
+	var stdout, stderr bytes.Buffer
+
+	err := run(context.Background(), []string{"-compare", "-requests", "10", "-delay", "50ms", "-approaches", "threads,goroutines", "-repeat", "3", "-out", out}, &stdout, &stderr)
+
+	require.NoError(t, err, "stderr:\n%s", stderr.String())
+	assert.Contains(t, stdout.String(), "| goroutines | 20 | 20 | 0 |")
+	assert.Contains(t, stdout.String(), "| threads | 20 | 20 | 0 |")
+	assert.Contains(t, stdout.String(), "| 3 |", "medians of 3 runs")
+	assert.Contains(t, stdout.String(), "| approach | requests | wall ÷ goroutines |")
+	assert.Contains(t, stderr.String(), "[6/6] goroutines, 20 requests, round 3: ok")
+	_, err = os.Stat(filepath.Join(out, "sweep.png"))
+	assert.True(t, os.IsNotExist(err), "one size makes no chart")
+	runs := readCSV(t, readFile(t, filepath.Join(out, "runs.csv")))
+	assert.Len(t, runs, 1+6)
 }
 
 func TestSweepFailsEarlyOnAnOutputDirectoryItCannotCreate(t *testing.T) {

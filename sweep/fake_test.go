@@ -1,31 +1,36 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// fake_test.go is a fake stage 05 and a fake delay server, played by the test
-// binary itself when an environment variable says so. Each behaviour is one
-// way the real programs can end: a clean run, a refusal, failed requests, a
-// crash, a hang, a server that never listens.
+// fake_test.go is a fake program of the common plan and a fake delay
+// server, played by the test binary itself when an environment variable
+// says so. Each behaviour is one way the real programs can end: a clean
+// run, a refusal, failed requests, a crash, a hang, a server that never
+// listens.
 
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 const (
-	// fakeStage05Env makes the test binary a fake stage 05; its value is
-	// the behaviour.
-	fakeStage05Env = "SWEEP_FAKE_STAGE05"
+	// fakeProgramEnv makes the test binary a fake approach; its value is
+	// the behaviour. Which approach it plays is the name it was started
+	// under (fakeRunner links the test binary under every approach's name).
+	fakeProgramEnv = "SWEEP_FAKE_PROGRAM"
 	// fakeServerEnv makes the test binary a fake delay server.
 	fakeServerEnv = "SWEEP_FAKE_SERVER"
 	// fakePIDFileEnv names a file where a hanging fake writes its process
@@ -33,78 +38,101 @@ const (
 	fakePIDFileEnv = "SWEEP_FAKE_PIDFILE"
 )
 
-// Behaviours of the fake stage 05.
+// Behaviours of the fake program.
 const (
 	fakeOK            = "ok"             // every request succeeds
-	fakeRefuseThreads = "refuse-threads" // threads mode refused like Go's thread limit; others ok
+	fakeRefuseThreads = "refuse-threads" // threads refuses like a thread limit; the others succeed
 	fakeFailRequests  = "fail-requests"  // summary with 2 failed requests, exit 1
 	fakeCrash         = "crash"          // a Go fatal error and a stack, no summary
 	fakeHang          = "hang"           // never ends; starts a child that never ends either
-	fakeWrongMode     = "wrong-mode"     // a summary for another mode
-	fakeGarbage       = "garbage"        // exit 0 with no JSON
+	fakeWrongName     = "wrong-name"     // a summary of another program
+	fakeGarbage       = "garbage"        // exit 0 with no summary
 )
 
-// fakeStage05 plays stage 05 for one run and returns its exit status.
-func fakeStage05(behaviour string, args []string) int {
-	fs := flag.NewFlagSet("fake", flag.ContinueOnError)
-	mode := fs.String("mode", "", "")
+// What the fake does in a good run, for the tests to find in its figures.
+const (
+	fakeExtraThreads = 8        // locked goroutines, each an OS thread of its own
+	fakeHeapBytes    = 32 << 20 // touched memory
+	fakeRunFor       = 300 * time.Millisecond
+)
+
+// fakeProgram plays one approach for one run and returns its exit status.
+func fakeProgram(behaviour string, args []string) int {
+	name := filepath.Base(os.Args[0])
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	executors := fs.Int("executors", 0, "")
 	requests := fs.Int("requests", 0, "")
 	fs.Duration("delay", 0, "")
 	fs.Bool("quiet", false, "")
-	fs.Bool("json", false, "")
 	fs.String("addr", "", "")
 	fs.Int("max-threads", 0, "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(os.Stderr, "stage05_multithread: %v\n", err)
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		return 2
 	}
 	total := *executors * *requests
-	summary := ChildSummary{
-		Mode: *mode, Executors: *executors, Requests: total, OK: total,
-		WallMS: 1000 + int64(total), CPUMS: int64(total) / 10, MaxDelayMS: 1000,
-		PeakRSSKB: 8000 + int64(total), OSThreads: 6,
-	}
+	ok, failed := total, 0
 	switch behaviour {
 	case fakeOK:
+		holdThreadsAndMemory()
 	case fakeRefuseThreads:
-		if *mode == modeThreads {
-			fmt.Fprintf(os.Stderr, "stage05_multithread: threads mode: %d requests need about %d OS threads but Go's thread limit is 10000; pass -max-threads %d, or lower -requests/-executors\n", total, total+20, total+20)
+		if name == "threads" {
+			fmt.Fprintf(os.Stderr, "threads: %d requests need about %d OS threads, but Go's thread limit (-max-threads) is 10000: pass -max-threads %d (or 0), or lower -requests or -executors\n", total, total+20, total+20)
 			return 1
 		}
 	case fakeFailRequests:
-		summary.OK, summary.Failed = total-2, 2
-		summary.FirstError = "connect 127.0.0.1:1: connection refused"
-		printSummary(summary)
+		ok, failed = total-2, 2
+		printSummary(name, *executors, *requests, ok, failed)
+		fmt.Fprintf(os.Stderr, "%s: 2 of %d requests failed; the first: executor 0, request 1: connect 127.0.0.1:1: connection refused\n", name, total)
 		return 1
 	case fakeCrash:
-		fmt.Fprintln(os.Stderr, "runtime: program exceeds 10000-thread limit")
-		fmt.Fprintln(os.Stderr, "fatal error: thread exhaustion")
+		fmt.Fprintln(os.Stderr, "runtime: failed to create new OS thread (have 9000 already; errno=11)")
+		fmt.Fprintln(os.Stderr, "fatal error: newosproc")
 		fmt.Fprintln(os.Stderr, "\ngoroutine 1 [running]:\nmain.main()\n\t/x/main.go:1 +0x1")
 		return 2
 	case fakeHang:
 		return fakeHangForever()
-	case fakeWrongMode:
-		summary.Mode = "elsewhere"
+	case fakeWrongName:
+		name = "elsewhere"
 	case fakeGarbage:
 		fmt.Println("this is not a summary")
 		return 0
 	default:
-		fmt.Fprintf(os.Stderr, "fake stage05: unknown behaviour %q\n", behaviour)
+		fmt.Fprintf(os.Stderr, "fake program: unknown behaviour %q\n", behaviour)
 		return 3
 	}
-	printSummary(summary)
+	printSummary(name, *executors, *requests, ok, failed)
 	return 0
 }
 
-func printSummary(s ChildSummary) {
-	if err := json.NewEncoder(os.Stdout).Encode(s); err != nil {
-		panic(err)
-	}
+// printSummary prints the common plan's summary line.
+func printSummary(name string, executors, requests, ok, failed int) {
+	fmt.Printf("executor 0, request 0: HelloWorld0\n")
+	fmt.Printf("%s: %d requests (%d executors × %d), %d ok, %d failed in 1.042s\n", name, executors*requests, executors, requests, ok, failed)
 }
 
-// fakeHangForever starts a child of its own (as stage 05's threads mode
-// does), writes both process ids to the pid file, and sleeps until killed.
+// holdThreadsAndMemory gives the fake figures a test can check from
+// outside: fakeExtraThreads more OS threads and fakeHeapBytes more resident
+// memory, both held for fakeRunFor.
+func holdThreadsAndMemory() {
+	heap := make([]byte, fakeHeapBytes)
+	for i := range heap {
+		heap[i] = byte(i)
+	}
+	var wg sync.WaitGroup
+	for range fakeExtraThreads {
+		wg.Go(func() {
+			runtime.LockOSThread()
+			// A wait in the kernel, which holds this locked thread.
+			_, _ = unix.Poll(nil, int(fakeRunFor.Milliseconds()))
+		})
+	}
+	wg.Wait()
+	runtime.KeepAlive(heap)
+}
+
+// fakeHangForever starts a child of its own, writes both process ids to the
+// pid file, and sleeps until killed: the sweep must end the whole group.
 func fakeHangForever() int {
 	pids := strconv.Itoa(os.Getpid())
 	if os.Getenv("SWEEP_FAKE_GRANDCHILD") == "" {
@@ -173,13 +201,20 @@ func fakeServer(behaviour string) int {
 	return 3
 }
 
-// fakeRunner is a ChildRunner whose stage 05 is this test binary behaving
-// as told.
+// fakeRunner is a ChildRunner whose programs are this test binary, linked
+// under every approach's name and behaving as told.
 func fakeRunner(t *testing.T, behaviour string) ChildRunner {
 	t.Helper()
+	dir := t.TempDir()
+	programs := map[string]string{}
+	for _, a := range approaches {
+		path := filepath.Join(dir, a.Name)
+		require.NoError(t, os.Symlink(testBinary(t), path))
+		programs[a.Name] = path
+	}
 	return ChildRunner{
-		Stage05:    testBinary(t),
-		Env:        []string{fakeStage05Env + "=" + behaviour},
+		Programs:   programs,
+		Env:        []string{fakeProgramEnv + "=" + behaviour},
 		ServerAddr: "127.0.0.1:1",
 		Delay:      time.Second,
 		Executors:  2,

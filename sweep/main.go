@@ -1,18 +1,25 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// Command sweep answers the seed's question — how many concurrent requests
-// does each approach carry before the system breaks down? — with figures a
-// learner can reproduce:
+// Command sweep measures the workbook's runtime against the two ways a Go
+// programmer would make the same requests, all from outside and all alike:
 //
-//	go run ./sweep                      # 100 … 10,000 requests, all modes, 3 rounds
+//	go run ./sweep                      # 100 … 10,000 requests, every approach, 3 rounds
 //	go run ./sweep -quick               # a short try-out
-//	go run ./sweep -modes threads,goroutines -counts 100,1000,5000
+//	go run ./sweep -compare -requests 5000 -executors 2 -delay 1s -repeat 7
+//	go run ./sweep -approaches stage06,goroutines -counts 100,1000,5000
 //
-// It builds stage 05 and the delay server, starts the server as a process of
-// its own on a free loopback port, and runs stage 05 once per mode, count and
-// round, each run a fresh child process that measures itself. The modes take
+// The approaches are stage 06 (the runtime past the book), stage 05 (the
+// book's design), one goroutine per request and one OS thread per request
+// (baselines/). The sweep builds them and the delay server, starts the
+// server as a process of its own on a free loopback port, and runs each
+// approach once per count and round as a fresh child process. It measures
+// every child the same way: wall time from start to exit, CPU time from the
+// rusage of its exit, peak OS threads and peak memory sampled while it runs,
+// and the answers and failures from its summary line. The approaches take
 // turns, every point is run -repeat times and summed up by its median, and
-// the results go to -out: runs.csv, medians.csv and sweep.png.
+// the results go to -out: runs.csv, medians.csv and sweep.png. -compare
+// runs one size and prints one table with each approach's ratios to the
+// goroutines.
 //
 // main.go wires the parts together; each part lives in its own file.
 package main
@@ -74,8 +81,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return fmt.Errorf("make a directory for the built programs: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Fprintln(stderr, "building stage05_multithread and delayserver…")
-	bins, err := Build(ctx, tmp)
+	names := make([]string, len(cfg.Approaches))
+	for i, a := range cfg.Approaches {
+		names[i] = a.Name
+	}
+	fmt.Fprintf(stderr, "building %s and delayserver…\n", strings.Join(names, ", "))
+	bins, err := Build(ctx, tmp, cfg.Approaches)
 	if err != nil {
 		return err
 	}
@@ -92,15 +103,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}()
 
-	jobs := Schedule(cfg.Counts, cfg.Modes, cfg.Repeat)
+	jobs := Schedule(cfg.Counts, cfg.Approaches, cfg.Repeat)
 	fmt.Fprintf(stdout, "sweep: go run ./sweep %s\n", strings.Join(args, " "))
-	fmt.Fprintf(stdout, "%d runs: counts %s × modes %s × %d rounds, delay %s, %d executors, delay server on %s (-max-conns %d)\n",
-		len(jobs), joinInts(cfg.Counts), strings.Join(cfg.Modes, ","), cfg.Repeat, cfg.Delay, cfg.Executors, server.Addr, maxConns)
+	fmt.Fprintf(stdout, "%d runs: counts %s × approaches %s × %d rounds, delay %s, %d executors, delay server on %s (-max-conns %d); %s\n",
+		len(jobs), joinInts(cfg.Counts), strings.Join(names, ","), cfg.Repeat, cfg.Delay, cfg.Executors, server.Addr, maxConns, sampleNote)
 
 	sweeper := Sweeper{
 		Runner: ChildRunner{
-			Stage05: bins.Stage05, ServerAddr: server.Addr, Delay: cfg.Delay,
-			Executors: cfg.Executors, Timeout: cfg.Timeout, MaxThreads: cfg.MaxThreads,
+			Programs: bins.Programs, ServerAddr: server.Addr, Delay: cfg.Delay,
+			Executors: cfg.Executors, Timeout: cfg.RunTimeout, MaxThreads: cfg.MaxThreads,
 		},
 		Server:   server,
 		Progress: stderr,
@@ -125,39 +136,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	if stopErr != nil {
 		fmt.Fprintf(stderr, "%s: warning: %v\n", program, stopErr)
 	}
-	fmt.Fprintf(stdout, "delay server: %s of CPU in its whole life (its rusage once stopped), %s of it during the runs\n",
-		serverCPU.Round(time.Millisecond), ms(sumServerCPU(runs)))
-	fmt.Fprintf(stdout, "sweep took %s\n", time.Since(started).Round(time.Second))
+	perRun := "its share of each run is not measured on this system (no /proc)"
+	if cpu, ok := sumServerCPU(runs); ok {
+		perRun = fmt.Sprintf("%s of it during the runs", ms(cpu))
+	}
+	fmt.Fprintf(stdout, "delay server: %s of CPU in its whole life (its rusage once stopped), %s\n",
+		serverCPU.Round(time.Millisecond), perRun)
+	fmt.Fprintf(stdout, "%s took %s\n", program, time.Since(started).Round(time.Second))
 	return nil
 }
 
-// writeResults writes the CSVs and the chart, then prints the full tables.
+// writeResults writes the CSVs and, for a sweep, the chart, then prints the
+// full tables.
 func writeResults(cfg Config, runs []Run, stdout io.Writer) error {
 	points := Aggregate(runs)
 	runsPath := filepath.Join(cfg.OutDir, "runs.csv")
 	mediansPath := filepath.Join(cfg.OutDir, "medians.csv")
-	chartPath := filepath.Join(cfg.OutDir, "sweep.png")
 	if err := writeCSVFile(runsPath, func(w io.Writer) error { return WriteRunsCSV(w, runs) }); err != nil {
 		return err
 	}
 	if err := writeCSVFile(mediansPath, func(w io.Writer) error { return WriteMediansCSV(w, points) }); err != nil {
 		return err
 	}
-	if err := WriteChart(chartPath, points, ChartInfo{Delay: cfg.Delay.String(), Executors: cfg.Executors, Repeat: cfg.Repeat}); err != nil {
-		return fmt.Errorf("draw the chart: %w", err)
+	wrote := runsPath + " and " + mediansPath
+	if !cfg.Compare {
+		chartPath := filepath.Join(cfg.OutDir, "sweep.png")
+		if err := WriteChart(chartPath, points, ChartInfo{Delay: cfg.Delay.String(), Executors: cfg.Executors, Repeat: cfg.Repeat}); err != nil {
+			return fmt.Errorf("draw the chart: %w", err)
+		}
+		wrote = runsPath + ", " + mediansPath + " and " + chartPath
 	}
 
 	fmt.Fprintf(stdout, "\nAll points (%d executors, delay %s, %s):\n\n", cfg.Executors, cfg.Delay, medianOf(cfg.Repeat))
 	if err := WriteTable(stdout, points); err != nil {
 		return fmt.Errorf("print the medians: %w", err)
 	}
-	if ratios := Ratios(points, modeRuntime, modeGoroutines); len(ratios) > 0 {
-		fmt.Fprintf(stdout, "\nRatios %s/%s (below 1: the runtime uses less):\n\n", modeRuntime, modeGoroutines)
-		if err := WriteRatios(stdout, ratios, modeRuntime, modeGoroutines); err != nil {
+	if ratios := Ratios(points, baseline); len(ratios) > 0 {
+		fmt.Fprintf(stdout, "\nRatios to %s, median to median (below 1: the approach uses less):\n\n", baseline)
+		if err := WriteRatios(stdout, ratios, baseline); err != nil {
 			return fmt.Errorf("print the ratios: %w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "\nwrote %s, %s and %s\n", runsPath, mediansPath, chartPath)
+	fmt.Fprintf(stdout, "\nwrote %s\n", wrote)
 	return nil
 }
 
@@ -183,11 +203,16 @@ func medianOf(repeat int) string {
 	return fmt.Sprintf("median of %d runs per point", repeat)
 }
 
-// sumServerCPU is the server CPU time charged to the runs.
-func sumServerCPU(runs []Run) int64 {
+// sumServerCPU is the server CPU time charged to the runs, and whether it
+// was measured for any of them.
+func sumServerCPU(runs []Run) (int64, bool) {
 	var total int64
+	measured := false
 	for _, r := range runs {
-		total += r.ServerCPUMS
+		if r.ServerMeasured {
+			total += r.ServerCPUMS
+			measured = true
+		}
 	}
-	return total
+	return total, measured
 }

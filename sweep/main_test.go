@@ -1,7 +1,7 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // main_test.go holds TestMain, which also lets the test binary play a fake
-// stage 05 or a fake delay server (see fake_test.go), so that the sweep's
+// program or a fake delay server (see fake_test.go), so that the sweep's
 // handling of every way a child can end is tested without real load.
 
 package main
@@ -14,8 +14,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if behaviour, ok := os.LookupEnv(fakeStage05Env); ok {
-		os.Exit(fakeStage05(behaviour, os.Args[1:]))
+	if behaviour, ok := os.LookupEnv(fakeProgramEnv); ok {
+		os.Exit(fakeProgram(behaviour, os.Args[1:]))
 	}
 	if behaviour, ok := os.LookupEnv(fakeServerEnv); ok {
 		os.Exit(fakeServer(behaviour))

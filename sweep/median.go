@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // median.go sums up the repeated runs of each point by their median. The
 // median, not the mean, because on a shared machine one run in three can be
@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// Point is what the runs of one mode at one request count add up to.
+// Point is what the runs of one approach at one request count add up to.
 type Point struct {
-	Mode      string
+	Approach  string
 	Requests  int
 	Executors int
 	Delay     time.Duration
@@ -28,8 +28,10 @@ type Point struct {
 	CPUMS     float64
 	PeakRSSKB float64
 	OSThreads float64
-	OK        float64
-	Failed    float64
+	// ThreadsMeasured says the system could count the child's threads.
+	ThreadsMeasured bool
+	OK              float64
+	Failed          float64
 	// ServerCPUMS is the median over the runs whose server CPU was read;
 	// ServerMeasured says there was at least one.
 	ServerCPUMS    float64
@@ -57,18 +59,18 @@ func Median(xs []float64) (float64, bool) {
 	return (sorted[mid-1] + sorted[mid]) / 2, true
 }
 
-// Aggregate turns runs into points, one per (count, mode), in the order in
-// which the points first appear among the runs (for a sweep: by count, then
-// in the order of -modes).
+// Aggregate turns runs into points, one per (count, approach), in the order
+// in which the points first appear among the runs (for a sweep: by count,
+// then in the order of -approaches).
 func Aggregate(runs []Run) []Point {
 	type key struct {
 		requests int
-		mode     string
+		approach string
 	}
 	var order []key
 	groups := map[key][]Run{}
 	for _, r := range runs {
-		k := key{r.Requests, r.Mode}
+		k := key{r.Requests, r.Approach}
 		if _, seen := groups[k]; !seen {
 			order = append(order, k)
 		}
@@ -84,7 +86,7 @@ func Aggregate(runs []Run) []Point {
 // aggregatePoint sums up the runs of one point (at least one).
 func aggregatePoint(runs []Run) Point {
 	first := runs[0]
-	p := Point{Mode: first.Mode, Requests: first.Requests, Executors: first.Executors, Delay: first.Delay, Runs: len(runs)}
+	p := Point{Approach: first.Approach, Requests: first.Requests, Executors: first.Executors, Delay: first.Delay, Runs: len(runs)}
 	var wall, cpu, rss, threads, ok, failed, server []float64
 	for _, r := range runs {
 		if r.Status != StatusOK {
@@ -103,14 +105,16 @@ func aggregatePoint(runs []Run) Point {
 		wall = append(wall, float64(r.WallMS))
 		cpu = append(cpu, float64(r.CPUMS))
 		rss = append(rss, float64(r.PeakRSSKB))
-		threads = append(threads, float64(r.OSThreads))
+		if r.ThreadsMeasured {
+			threads = append(threads, float64(r.OSThreads))
+		}
 		ok = append(ok, float64(r.OK))
 		failed = append(failed, float64(r.Failed))
 	}
 	p.WallMS, _ = Median(wall)
 	p.CPUMS, _ = Median(cpu)
 	p.PeakRSSKB, _ = Median(rss)
-	p.OSThreads, _ = Median(threads)
+	p.OSThreads, p.ThreadsMeasured = Median(threads)
 	p.OK, _ = Median(ok)
 	p.Failed, _ = Median(failed)
 	p.ServerCPUMS, p.ServerMeasured = Median(server)

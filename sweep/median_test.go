@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // median_test.go checks the median and how runs add up to points.
 
@@ -35,13 +35,13 @@ func TestMedianIsTheMiddleValue(t *testing.T) {
 	assert.False(t, ok, "no values, no median")
 }
 
-func TestAggregateTakesMediansPerModeAndCount(t *testing.T) {
+func TestAggregateTakesMediansPerApproachAndCount(t *testing.T) {
 	runs := []Run{
-		measuredRun("runtime", 100, 1, 1010, 10, 9000, 8),
+		measuredRun("stage06_production", 100, 1, 1010, 10, 9000, 8),
 		measuredRun("goroutines", 100, 1, 1020, 30, 12000, 6),
-		measuredRun("runtime", 100, 2, 1500, 12, 9100, 9),
+		measuredRun("stage06_production", 100, 2, 1500, 12, 9100, 9),
 		measuredRun("goroutines", 100, 2, 1030, 31, 12100, 6),
-		measuredRun("runtime", 100, 3, 1005, 11, 9050, 8),
+		measuredRun("stage06_production", 100, 3, 1005, 11, 9050, 8),
 		measuredRun("goroutines", 100, 3, 1025, 29, 11900, 7),
 	}
 
@@ -49,7 +49,7 @@ func TestAggregateTakesMediansPerModeAndCount(t *testing.T) {
 
 	if assert.Len(t, points, 2) {
 		rt := points[0]
-		assert.Equal(t, "runtime", rt.Mode, "points keep the order of the runs")
+		assert.Equal(t, "stage06_production", rt.Approach, "points keep the order of the runs")
 		assert.Equal(t, 3, rt.Runs)
 		assert.Equal(t, 3, rt.Measured)
 		assert.Zero(t, rt.Broken)
@@ -61,13 +61,13 @@ func TestAggregateTakesMediansPerModeAndCount(t *testing.T) {
 		assert.Equal(t, 100.0, rt.OK)
 		assert.Equal(t, 20.0, rt.ServerCPUMS)
 		assert.True(t, rt.ServerMeasured)
-		assert.Equal(t, "goroutines", points[1].Mode)
+		assert.Equal(t, "goroutines", points[1].Approach)
 		assert.Equal(t, 1025.0, points[1].WallMS)
 	}
 }
 
 func TestAggregateKeepsBrokenRunsOutOfTheMediansButCountsThem(t *testing.T) {
-	refused := Run{Job: Job{Mode: "threads", Requests: 10000, Round: 2}, Executors: 2, Delay: time.Second,
+	refused := Run{Job: Job{Approach: "threads", Requests: 10000, Round: 2}, Executors: 2, Delay: time.Second,
 		Status: StatusError, Error: "Go's thread limit"}
 	runs := []Run{
 		measuredRun("threads", 10000, 1, 3000, 900, 90000, 10004),
@@ -86,7 +86,7 @@ func TestAggregateKeepsBrokenRunsOutOfTheMediansButCountsThem(t *testing.T) {
 }
 
 func TestAggregateOfOnlyRefusedRunsHasNoFigures(t *testing.T) {
-	refused := Run{Job: Job{Mode: "threads", Requests: 20000, Round: 1}, Status: StatusError, Error: "open-file limit"}
+	refused := Run{Job: Job{Approach: "threads", Requests: 20000, Round: 1}, Status: StatusError, Error: "open-file limit"}
 
 	p := Aggregate([]Run{refused, refused})[0]
 
@@ -98,11 +98,11 @@ func TestAggregateOfOnlyRefusedRunsHasNoFigures(t *testing.T) {
 
 // measuredRun is a successful run with the given figures and 20 ms of
 // server CPU.
-func measuredRun(mode string, requests, round int, wall, cpu, rss int64, threads int) Run {
+func measuredRun(approach string, requests, round int, wall, cpu, rss int64, threads int) Run {
 	return Run{
-		Job: Job{Mode: mode, Requests: requests, Round: round}, Executors: 2, Delay: time.Second,
+		Job: Job{Approach: approach, Requests: requests, Round: round}, Executors: 2, Delay: time.Second,
 		Status: StatusOK, Measured: true,
-		WallMS: wall, CPUMS: cpu, PeakRSSKB: rss, OSThreads: threads, OK: requests,
+		WallMS: wall, CPUMS: cpu, PeakRSSKB: rss, OSThreads: threads, ThreadsMeasured: true, OK: requests,
 		ServerCPUMS: 20, ServerMeasured: true,
 	}
 }

@@ -1,7 +1,7 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// run.go is the record of one run: what was asked, how it ended, and the
-// figures, when the child lived to measure them.
+// run.go is the record of one run: what was asked, how it ended, and what
+// was measured of the child process from outside.
 
 package main
 
@@ -11,51 +11,51 @@ import "time"
 type Status string
 
 const (
-	// StatusOK: the child measured the run and every request succeeded.
+	// StatusOK: the child printed its summary and every request succeeded.
 	StatusOK Status = "ok"
-	// StatusFailed: the child measured the run, but some requests failed
-	// (Error is the first failure). The figures are real but describe a
-	// system that broke down.
+	// StatusFailed: the child printed its summary, but some requests
+	// failed (Error is why). The figures are real but describe a system
+	// that broke down.
 	StatusFailed Status = "failed"
-	// StatusError: the child ended without figures: stage 05 refused the
-	// run (a thread or file limit) or died. Error says why.
+	// StatusError: the child ended without a summary: it refused the run
+	// (a thread or file limit) or died. Error says why.
 	StatusError Status = "error"
-	// StatusTimeout: the child did not finish within -timeout and was
+	// StatusTimeout: the child did not finish within -run-timeout and was
 	// killed.
 	StatusTimeout Status = "timeout"
 )
 
-// Run is one run of stage 05.
+// Run is one run of one approach.
 type Run struct {
 	Job
 	Executors int
 	Delay     time.Duration
 	Status    Status
-	// Measured says the figures below come from the child's summary. When
-	// it is false they are zero and mean nothing; the CSV leaves them empty.
-	Measured  bool
-	WallMS    int64
-	CPUMS     int64
+	// Measured says the child ran the requests and printed its summary,
+	// so the figures below mean something. When it is false they are
+	// zero; the CSV leaves them empty.
+	Measured bool
+	// WallMS is from the child's start to its exit, as the sweep saw it.
+	WallMS int64
+	// CPUMS is user plus system CPU time of the child, all its threads,
+	// from the rusage the kernel hands over with its exit status (wait4).
+	CPUMS int64
+	// PeakRSSKB is the child's peak resident memory: on Linux the most
+	// VmHWM sampled while it ran, elsewhere from the same rusage
+	// (procsample_linux.go says why not the rusage on Linux).
 	PeakRSSKB int64
-	OSThreads int
-	OK        int
-	Failed    int
-	// ServerCPUMS is the CPU time the delay server used during the run.
-	// Its clock counts in ticks of 10 ms, so small runs read 0 or 10.
-	ServerCPUMS int64
-	// ServerMeasured says ServerCPUMS was read.
+	// OSThreads is the most threads the child was seen with, sampled
+	// while it ran; ThreadsMeasured is false where the system offers no
+	// way to count another process's threads (macOS without cgo).
+	OSThreads       int
+	ThreadsMeasured bool
+	// OK and Failed are the counts of the child's summary line.
+	OK     int
+	Failed int
+	// ServerCPUMS is the CPU time the delay server used during the run;
+	// ServerMeasured says it could be read (Linux only).
+	ServerCPUMS    int64
 	ServerMeasured bool
 	// Error is why the run was not StatusOK, on one line.
 	Error string
-}
-
-// fromSummary fills the figures of r from the child's summary.
-func (r *Run) fromSummary(s ChildSummary) {
-	r.Measured = true
-	r.WallMS = s.WallMS
-	r.CPUMS = s.CPUMS
-	r.PeakRSSKB = s.PeakRSSKB
-	r.OSThreads = s.OSThreads
-	r.OK = s.OK
-	r.Failed = s.Failed
 }

@@ -1,30 +1,31 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// schedule.go decides the order of the runs. The modes take turns: round 1
-// runs every mode once, then round 2, and so on, so that whatever else the
-// machine does during the sweep (it is shared and noisy) falls on all modes
-// alike instead of on the one that happened to run at that moment.
+// schedule.go decides the order of the runs. The approaches take turns:
+// round 1 runs every approach once, then round 2, and so on, so that
+// whatever else the machine does meanwhile (a shared machine is noisy) falls
+// on all approaches alike instead of on the one that happened to run then.
 
 package main
 
-// Job is one run of stage 05 to make.
+// Job is one run of one approach to make.
 type Job struct {
-	Mode string
+	// Approach is the program's name (Approach.Name).
+	Approach string
 	// Requests is the total over all executors.
 	Requests int
 	// Round is 1 for the first run of this point, 2 for the second, ...
 	Round int
 }
 
-// Schedule lists the runs of a sweep in the order they are made: for each
-// count (smallest first), Repeat rounds, each running every mode once in
-// the order given.
-func Schedule(counts []int, modes []string, repeat int) []Job {
-	jobs := make([]Job, 0, len(counts)*len(modes)*repeat)
+// Schedule lists the runs in the order they are made: for each count
+// (smallest first), repeat rounds, each running every approach once in the
+// order given.
+func Schedule(counts []int, list []Approach, repeat int) []Job {
+	jobs := make([]Job, 0, len(counts)*len(list)*repeat)
 	for _, n := range counts {
 		for round := 1; round <= repeat; round++ {
-			for _, mode := range modes {
-				jobs = append(jobs, Job{Mode: mode, Requests: n, Round: round})
+			for _, a := range list {
+				jobs = append(jobs, Job{Approach: a.Name, Requests: n, Round: round})
 			}
 		}
 	}

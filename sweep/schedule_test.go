@@ -1,7 +1,7 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// schedule_test.go checks the order of the runs: modes interleaved round by
-// round, counts from small to large.
+// schedule_test.go checks the order of the runs: approaches interleaved
+// round by round, counts from small to large.
 
 package main
 
@@ -11,20 +11,21 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestScheduleInterleavesTheModesRoundByRound(t *testing.T) {
-	jobs := Schedule([]int{100, 1000}, []string{"runtime", "threads", "goroutines"}, 2)
+func TestScheduleInterleavesTheApproachesRoundByRound(t *testing.T) {
+	list := []Approach{{Name: "stage06_production"}, {Name: "threads"}, {Name: "goroutines"}}
+	jobs := Schedule([]int{100, 1000}, list, 2)
 
 	want := []Job{
-		{"runtime", 100, 1}, {"threads", 100, 1}, {"goroutines", 100, 1},
-		{"runtime", 100, 2}, {"threads", 100, 2}, {"goroutines", 100, 2},
-		{"runtime", 1000, 1}, {"threads", 1000, 1}, {"goroutines", 1000, 1},
-		{"runtime", 1000, 2}, {"threads", 1000, 2}, {"goroutines", 1000, 2},
+		{"stage06_production", 100, 1}, {"threads", 100, 1}, {"goroutines", 100, 1},
+		{"stage06_production", 100, 2}, {"threads", 100, 2}, {"goroutines", 100, 2},
+		{"stage06_production", 1000, 1}, {"threads", 1000, 1}, {"goroutines", 1000, 1},
+		{"stage06_production", 1000, 2}, {"threads", 1000, 2}, {"goroutines", 1000, 2},
 	}
-	assert.Equal(t, want, jobs, "each round runs every mode once before the next round, so noise falls on all modes alike")
+	assert.Equal(t, want, jobs, "each round runs every approach once before the next round, so noise falls on all alike")
 }
 
-func TestScheduleKeepsTheOrderOfModesGiven(t *testing.T) {
-	jobs := Schedule([]int{10}, []string{"goroutines", "threads"}, 1)
+func TestScheduleKeepsTheOrderOfApproachesGiven(t *testing.T) {
+	jobs := Schedule([]int{10}, []Approach{{Name: "goroutines"}, {Name: "threads"}}, 1)
 
 	assert.Equal(t, []Job{{"goroutines", 10, 1}, {"threads", 10, 1}}, jobs)
 }

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // server.go runs the delay server as a process of its own. In its own
 // process, its CPU time, memory and threads stay out of the figures of the
@@ -41,7 +41,7 @@ type DelayServer struct {
 
 	cmd    *exec.Cmd
 	grace  time.Duration
-	stderr *headBuffer
+	stderr *headTailBuffer
 	exited chan struct{} // closed when the process has exited
 	// waitErr is the result of cmd.Wait, set before exited is closed.
 	waitErr error
@@ -72,7 +72,7 @@ func StartServer(ctx context.Context, o ServerOptions) (*DelayServer, error) {
 	// it behind the sweep's back; the sweep stops it last.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	first := newFirstLineWriter()
-	s := &DelayServer{cmd: cmd, grace: o.Grace, stderr: &headBuffer{limit: 16 << 10}, exited: make(chan struct{})}
+	s := &DelayServer{cmd: cmd, grace: o.Grace, stderr: &headTailBuffer{limit: 32 << 10}, exited: make(chan struct{})}
 	if s.grace == 0 {
 		s.grace = serverGrace
 	}
@@ -145,7 +145,7 @@ func (s *DelayServer) Exited() (bool, string) {
 }
 
 // CPUTime reads the server's CPU time so far (user plus system, all its
-// threads) from /proc.
+// threads); only Linux tells it while the server runs (processCPU).
 func (s *DelayServer) CPUTime() (time.Duration, error) {
 	return processCPU(s.cmd.Process.Pid)
 }
@@ -178,7 +178,7 @@ func (s *DelayServer) Stop() (time.Duration, error) {
 
 // lastWords is what the server wrote to stderr, on one line.
 func (s *DelayServer) lastWords() string {
-	text := oneLine(string(s.stderr.Bytes()))
+	text := oneLine(string(s.stderr.Head()))
 	if text == "" {
 		return "(nothing on stderr)"
 	}

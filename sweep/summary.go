@@ -1,87 +1,75 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// summary.go reads the one JSON object stage 05 prints last with -json: the
-// figures of one run, as the child measured them on itself.
+// summary.go reads the line every program of the common plan prints last:
+//
+//	NAME: N requests (E executors × R), OK ok, F failed in WALL
+//
+// The sweep takes the name and the numbers from it, and nothing else: the
+// figures it compares, it measures itself from outside.
 
 package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
-// ChildSummary is stage 05's -json summary (see stage05_multithread/summary.go).
-type ChildSummary struct {
-	Mode      string `json:"mode"`
-	Executors int    `json:"executors"`
-	Requests  int    `json:"requests"`
-	OK        int    `json:"ok"`
-	Failed    int    `json:"failed"`
-	WallMS    int64  `json:"wall_ms"`
-	// CPUMS is user plus system CPU of the child during the run (in the
-	// threads mode, of the grandchild that holds the threads).
-	CPUMS      int64  `json:"cpu_ms"`
-	MaxDelayMS int64  `json:"max_delay_ms"`
-	PeakRSSKB  int64  `json:"peak_rss_kb"`
-	OSThreads  int    `json:"os_threads"`
-	FirstError string `json:"first_error,omitempty"`
+// Summary is what the sweep reads from a child's last line.
+type Summary struct {
+	Name      string
+	Requests  int
+	Executors int
+	OK        int
+	Failed    int
 }
 
-// summaryKeys are the keys a summary must have: a stage 05 that renamed one
-// would otherwise read as zeros, and a zero is a believable figure.
-var summaryKeys = []string{"mode", "executors", "requests", "ok", "failed", "wall_ms", "cpu_ms", "max_delay_ms", "peak_rss_kb", "os_threads"}
+var (
+	// summaryHead matches the start of a summary line.
+	summaryHead = regexp.MustCompile(`^(\S+): (\d+) requests \((\d+) executors? × \d+\), `)
+	// summaryCounts is the part every program writes alike.
+	summaryCounts = regexp.MustCompile(`(\d+) ok, (\d+) failed`)
+)
 
-// errNoSummary means the child printed no JSON object at all, which is what
+// errNoSummary means the child's last line is not a summary, which is what
 // a refused or crashed run looks like.
-var errNoSummary = errors.New("no JSON summary on stdout")
+var errNoSummary = errors.New("no summary line on stdout")
 
-// ParseSummary finds the summary in a child's stdout: the last line that is
-// a JSON object. Lines before it (a run without -quiet prints one per
-// response) are skipped.
-func ParseSummary(stdout []byte) (ChildSummary, error) {
-	var last []byte
-	for line := range bytes.Lines(stdout) {
-		line = bytes.TrimSpace(line)
-		if bytes.HasPrefix(line, []byte("{")) {
-			last = line
+// ParseSummary reads the summary from a child's stdout: its last line.
+func ParseSummary(stdout []byte) (Summary, error) {
+	lines := bytes.Split(bytes.TrimRight(stdout, "\n"), []byte("\n"))
+	last := strings.TrimSpace(string(lines[len(lines)-1]))
+	head := summaryHead.FindStringSubmatch(last)
+	counts := summaryCounts.FindStringSubmatch(last)
+	if head == nil || counts == nil {
+		return Summary{}, errNoSummary
+	}
+	var s Summary
+	s.Name = head[1]
+	nums := []*int{&s.Requests, &s.Executors, &s.OK, &s.Failed}
+	for i, text := range []string{head[2], head[3], counts[1], counts[2]} {
+		n, err := strconv.Atoi(text)
+		if err != nil {
+			return Summary{}, fmt.Errorf("summary %q: %q is not a count", truncate(last, 120), text)
 		}
-	}
-	if last == nil {
-		return ChildSummary{}, errNoSummary
-	}
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(last, &keys); err != nil {
-		return ChildSummary{}, fmt.Errorf("unreadable JSON summary %q: %w", truncate(string(last), 120), err)
-	}
-	var missing []string
-	for _, k := range summaryKeys {
-		if _, ok := keys[k]; !ok {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		return ChildSummary{}, fmt.Errorf("JSON summary lacks %s: does stage 05 still print the keys this sweep reads?", strings.Join(missing, ", "))
-	}
-	var s ChildSummary
-	if err := json.Unmarshal(last, &s); err != nil {
-		return ChildSummary{}, fmt.Errorf("JSON summary %q: %w", truncate(string(last), 120), err)
+		*nums[i] = n
 	}
 	return s, nil
 }
 
 // check compares a summary with the run that was asked for, so that a child
-// that measured something else is not taken for the point.
-func (s ChildSummary) check(job Job, executors int) error {
+// that ran something else is not taken for the point.
+func (s Summary) check(job Job, executors int) error {
 	switch {
-	case s.Mode != job.Mode:
-		return fmt.Errorf("summary is for mode %q, the run asked for %q", s.Mode, job.Mode)
+	case s.Name != job.Approach:
+		return fmt.Errorf("the summary is of %q, the run asked for %s", s.Name, job.Approach)
 	case s.Requests != job.Requests || s.Executors != executors:
-		return fmt.Errorf("summary is for %d requests on %d executors, the run asked for %d on %d", s.Requests, s.Executors, job.Requests, executors)
-	case s.OK+s.Failed != s.Requests:
-		return fmt.Errorf("summary counts %d ok and %d failed of %d requests", s.OK, s.Failed, s.Requests)
+		return fmt.Errorf("the summary is of %d requests on %d executors, the run asked for %d on %d", s.Requests, s.Executors, job.Requests, executors)
+	case s.OK+s.Failed > s.Requests:
+		return fmt.Errorf("the summary counts %d ok and %d failed of %d requests", s.OK, s.Failed, s.Requests)
 	}
 	return nil
 }
@@ -93,13 +81,11 @@ func truncate(s string, n int) string {
 		return s
 	}
 	cut := n
-	for cut > 0 && !isRuneStart(s[cut]) {
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
 		cut--
 	}
 	return s[:cut] + "…"
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // oneLine folds text onto one line with single spaces.
 func oneLine(text string) string {

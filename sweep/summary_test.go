@@ -1,6 +1,6 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
-// summary_test.go checks the reading of stage 05's JSON summary.
+// summary_test.go checks the reading of the common plan's summary line.
 
 package main
 
@@ -11,45 +11,44 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// realSummary is a line as stage 05 prints it with -quiet -json.
-const realSummary = `{"mode":"goroutines","executors":2,"requests":100,"ok":99,"failed":1,"wall_ms":1019,"cpu_ms":31,"max_delay_ms":1000,"peak_rss_kb":9148,"os_threads":6,"server_in_process":false,"first_error":"connect 127.0.0.1:9: connection refused"}`
+// realSummary is a line as the programs print it last.
+const realSummary = "goroutines: 100 requests (2 executors × 50), 99 ok, 1 failed in 1.019s"
 
-func TestParseSummaryReadsEveryFigure(t *testing.T) {
+func TestParseSummaryReadsTheNameAndTheCounts(t *testing.T) {
 	s, err := ParseSummary([]byte(realSummary + "\n"))
 
 	require.NoError(t, err)
-	assert.Equal(t, ChildSummary{
-		Mode: "goroutines", Executors: 2, Requests: 100, OK: 99, Failed: 1,
-		WallMS: 1019, CPUMS: 31, MaxDelayMS: 1000, PeakRSSKB: 9148, OSThreads: 6,
-		FirstError: "connect 127.0.0.1:9: connection refused",
-	}, s)
+	assert.Equal(t, Summary{Name: "goroutines", Requests: 100, Executors: 2, OK: 99, Failed: 1}, s)
 }
 
-func TestParseSummaryTakesTheLastJSONLine(t *testing.T) {
-	out := "HelloWorld0\nHelloWorld1\n" + `{"mode":"old"}` + "\n" + realSummary + "\n\n"
+func TestParseSummaryTakesTheLastLine(t *testing.T) {
+	out := "executor 0, request 0: HelloWorld0\nexecutor 1, request 0: 7 ok, 3 failed\n" + realSummary + "\n"
 
 	s, err := ParseSummary([]byte(out))
 
 	require.NoError(t, err, "lines before the summary (responses without -quiet) are skipped")
-	assert.Equal(t, "goroutines", s.Mode)
+	assert.Equal(t, 99, s.OK, "the counts come from the last line, not from a response that looks like them")
+}
+
+func TestParseSummaryReadsAnInterruptedRun(t *testing.T) {
+	s, err := ParseSummary([]byte("threads: 10 requests (2 executors × 5), INTERRUPTED (Ctrl-C): 3 ok, 1 failed, 6 unfinished in 2.5s\n"))
+
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Name: "threads", Requests: 10, Executors: 2, OK: 3, Failed: 1}, s)
 }
 
 func TestParseSummaryRefusesWhatIsNotASummary(t *testing.T) {
-	cases := map[string]struct {
-		out  string
-		want string
-	}{
-		"empty":       {"", "no JSON summary"},
-		"no JSON":     {"runtime mode is not built yet\n", "no JSON summary"},
-		"cut short":   {`{"mode":"threads","wall_ms":`, "unreadable JSON summary"},
-		"missing key": {`{"mode":"threads","executors":2,"requests":10,"ok":10,"failed":0,"wall_ms":5}`, "lacks cpu_ms, max_delay_ms, peak_rss_kb, os_threads"},
-		"wrong type":  {`{"mode":"threads","executors":2,"requests":"ten","ok":10,"failed":0,"wall_ms":5,"cpu_ms":1,"max_delay_ms":1,"peak_rss_kb":1,"os_threads":1}`, "JSON summary"},
-	}
-	for name, c := range cases {
+	for name, out := range map[string]string{
+		"empty":                   "",
+		"no summary":              "stage06_production is not built yet\n",
+		"a response last":         realSummary + "\nexecutor 0, request 0: HelloWorld0\n",
+		"cut short":               "goroutines: 100 requests (2 executors × 50), 99 ok,",
+		"the counts of another":   "goroutines: 100 requests, 99 ok, 1 failed in 1s",
+		"a summary in the middle": "x\n" + realSummary + "\nfatal error: out of memory\n",
+	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := ParseSummary([]byte(c.out))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), c.want)
+			_, err := ParseSummary([]byte(out))
+			assert.ErrorIs(t, err, errNoSummary)
 		})
 	}
 }
@@ -58,12 +57,12 @@ func TestSummaryCheckCatchesARunOfSomethingElse(t *testing.T) {
 	s, err := ParseSummary([]byte(realSummary))
 	require.NoError(t, err)
 
-	assert.NoError(t, s.check(Job{Mode: "goroutines", Requests: 100}, 2))
-	assert.ErrorContains(t, s.check(Job{Mode: "threads", Requests: 100}, 2), `summary is for mode "goroutines"`)
-	assert.ErrorContains(t, s.check(Job{Mode: "goroutines", Requests: 200}, 2), "summary is for 100 requests on 2 executors")
-	assert.ErrorContains(t, s.check(Job{Mode: "goroutines", Requests: 100}, 4), "the run asked for 100 on 4")
-	s.OK = 10
-	assert.ErrorContains(t, s.check(Job{Mode: "goroutines", Requests: 100}, 2), "counts 10 ok and 1 failed of 100")
+	assert.NoError(t, s.check(Job{Approach: "goroutines", Requests: 100}, 2))
+	assert.ErrorContains(t, s.check(Job{Approach: "threads", Requests: 100}, 2), `the summary is of "goroutines", the run asked for threads`)
+	assert.ErrorContains(t, s.check(Job{Approach: "goroutines", Requests: 200}, 2), "the summary is of 100 requests on 2 executors")
+	assert.ErrorContains(t, s.check(Job{Approach: "goroutines", Requests: 100}, 4), "the run asked for 100 on 4")
+	s.OK = 100
+	assert.ErrorContains(t, s.check(Job{Approach: "goroutines", Requests: 100}, 2), "counts 100 ok and 1 failed of 100")
 }
 
 func TestTruncateNeverCutsACharacterInHalf(t *testing.T) {

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // sweep.go makes the runs of a schedule one after the other, charges the
 // delay server's CPU time to each, reports every run as it ends, and prints
@@ -60,8 +60,8 @@ func (s *Sweeper) Sweep(ctx context.Context, jobs []Job) ([]Run, error) {
 	return runs, nil
 }
 
-// printCount prints the medians of the runs at request count n, and the
-// runtime/goroutines ratios when both modes ran.
+// printCount prints the medians of the runs at request count n, and each
+// approach's ratios to the goroutines baseline when it ran.
 func (s *Sweeper) printCount(n int, runs []Run) error {
 	var atCount []Run
 	for _, r := range runs {
@@ -74,9 +74,9 @@ func (s *Sweeper) printCount(n int, runs []Run) error {
 	if err := WriteTable(s.Tables, points); err != nil {
 		return fmt.Errorf("print the medians: %w", err)
 	}
-	if ratios := Ratios(points, modeRuntime, modeGoroutines); len(ratios) > 0 {
+	if ratios := Ratios(points, baseline); len(ratios) > 0 {
 		fmt.Fprintln(s.Tables)
-		if err := WriteRatios(s.Tables, ratios, modeRuntime, modeGoroutines); err != nil {
+		if err := WriteRatios(s.Tables, ratios, baseline); err != nil {
 			return fmt.Errorf("print the ratios: %w", err)
 		}
 	}
@@ -86,10 +86,13 @@ func (s *Sweeper) printCount(n int, runs []Run) error {
 
 // describeRun is the progress line of one run.
 func describeRun(r Run) string {
-	head := fmt.Sprintf("%s, %d requests, round %d: %s", r.Mode, r.Requests, r.Round, r.Status)
+	head := fmt.Sprintf("%s, %d requests, round %d: %s", r.Approach, r.Requests, r.Round, r.Status)
 	if r.Measured {
-		head += fmt.Sprintf(", %d ok, wall %s, CPU %s, peak RSS %.1f MiB, %d OS threads",
-			r.OK, ms(r.WallMS), ms(r.CPUMS), float64(r.PeakRSSKB)/1024, r.OSThreads)
+		head += fmt.Sprintf(", %d ok, wall %s, CPU %s, peak RSS %.1f MiB",
+			r.OK, ms(r.WallMS), ms(r.CPUMS), float64(r.PeakRSSKB)/1024)
+		if r.ThreadsMeasured {
+			head += fmt.Sprintf(", %d OS threads", r.OSThreads)
+		}
 	}
 	if r.ServerMeasured {
 		head += fmt.Sprintf(", server CPU %s", ms(r.ServerCPUMS))

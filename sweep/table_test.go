@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || darwin || freebsd
 
 // table_test.go checks the Markdown tables printed in the terminal.
 
@@ -15,60 +15,62 @@ import (
 )
 
 func TestTableShowsMediansInReadableUnitsAndWhyAPointBrokeDown(t *testing.T) {
-	refused := Run{Job: Job{Mode: "threads", Requests: 100, Round: 1}, Executors: 2, Delay: time.Second,
+	refused := Run{Job: Job{Approach: "threads", Requests: 100, Round: 1}, Executors: 2, Delay: time.Second,
 		Status: StatusError, Error: "limit | reached"}
-	points := Aggregate([]Run{measuredRun("runtime", 100, 1, 1042, 310, 12288, 8), refused})
+	points := Aggregate([]Run{measuredRun("stage06_production", 100, 1, 1042, 310, 12288, 8), refused})
 
 	var buf bytes.Buffer
 	require.NoError(t, WriteTable(&buf, points))
 
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	require.Len(t, lines, 4, "header, separator, one row per point:\n%s", buf.String())
-	assert.Equal(t, "| runtime | 100 | 100 | 0 | 1.042 | 0.310 | 12.0 | 8 | 0.02 | 1 |  |", lines[2])
+	assert.Equal(t, "| stage06_production | 100 | 100 | 0 | 1.042 | 0.310 | 12.0 | 8 | 0.02 | 1 |  |", lines[2])
 	assert.Equal(t, `| threads | 100 | — | — | — | — | — | — | — | 1 (1 broke) | limit \| reached |`, lines[3],
 		"no figures show as —, and a | in the reason must not split the row")
 }
 
-func TestRatiosCompareRuntimeWithGoroutinesAtEachCount(t *testing.T) {
-	refused := Run{Job: Job{Mode: "runtime", Requests: 1000, Round: 1}, Status: StatusError, Error: "runtime mode is not built yet"}
+func TestRatiosCompareEveryApproachWithGoroutinesAtEachCount(t *testing.T) {
+	refused := Run{Job: Job{Approach: "stage06_production", Requests: 1000, Round: 1}, Status: StatusError, Error: "go build ./stage06_production: exit status 1"}
 	points := Aggregate([]Run{
-		measuredRun("runtime", 100, 1, 1000, 50, 10000, 8),
+		measuredRun("stage06_production", 100, 1, 1000, 50, 10000, 8),
 		measuredRun("threads", 100, 1, 1200, 300, 40000, 104),
 		measuredRun("goroutines", 100, 1, 2000, 200, 40000, 6),
 		refused,
 		measuredRun("goroutines", 1000, 1, 2000, 200, 40000, 6),
 	})
 
-	ratios := Ratios(points, modeRuntime, modeGoroutines)
+	ratios := Ratios(points, "goroutines")
 
-	require.Len(t, ratios, 2)
-	assert.Equal(t, Ratio{Requests: 100, Wall: 0.5, CPU: 0.25, RSS: 0.25}, ratios[0])
-	assert.Equal(t, 1000, ratios[1].Requests)
-	assert.Contains(t, ratios[1].Why, "runtime has no figures: runtime mode is not built yet")
+	require.Len(t, ratios, 3)
+	assert.Equal(t, Ratio{Approach: "stage06_production", Requests: 100, Wall: 0.5, CPU: 0.25, RSS: 0.25}, ratios[0])
+	assert.Equal(t, Ratio{Approach: "threads", Requests: 100, Wall: 0.6, CPU: 1.5, RSS: 1}, ratios[1])
+	assert.Equal(t, 1000, ratios[2].Requests)
+	assert.Contains(t, ratios[2].Why, "stage06_production has no figures: go build ./stage06_production: exit status 1")
 
 	var buf bytes.Buffer
-	require.NoError(t, WriteRatios(&buf, ratios, modeRuntime, modeGoroutines))
-	assert.Contains(t, buf.String(), "| requests | wall runtime/goroutines | CPU runtime/goroutines | peak RSS runtime/goroutines | note |")
-	assert.Contains(t, buf.String(), "| 100 | 0.50 | 0.25 | 0.25 |  |")
-	assert.Contains(t, buf.String(), "| 1000 | — | — | — | runtime has no figures")
+	require.NoError(t, WriteRatios(&buf, ratios, "goroutines"))
+	assert.Contains(t, buf.String(), "| approach | requests | wall ÷ goroutines | CPU ÷ goroutines | peak RSS ÷ goroutines | note |")
+	assert.Contains(t, buf.String(), "| stage06_production | 100 | 0.50 | 0.25 | 0.25 |  |")
+	assert.Contains(t, buf.String(), "| threads | 100 | 0.60 | 1.50 | 1.00 |  |")
+	assert.Contains(t, buf.String(), "| stage06_production | 1000 | — | — | — | stage06_production has no figures")
 }
 
-func TestRatiosNeedBothModes(t *testing.T) {
+func TestRatiosNeedTheBaseline(t *testing.T) {
 	points := Aggregate([]Run{measuredRun("threads", 100, 1, 1200, 300, 40000, 104)})
 
-	assert.Empty(t, Ratios(points, modeRuntime, modeGoroutines), "without runtime and goroutines there is nothing to compare")
+	assert.Empty(t, Ratios(points, "goroutines"), "without the goroutines there is nothing to compare with")
 }
 
 func TestRatiosFlagABrokenPoint(t *testing.T) {
-	failed := measuredRun("runtime", 100, 1, 1000, 50, 10000, 8)
+	failed := measuredRun("stage06_production", 100, 1, 1000, 50, 10000, 8)
 	failed.Status, failed.Error, failed.OK, failed.Failed = StatusFailed, "3 failed", 97, 3
 	points := Aggregate([]Run{failed, measuredRun("goroutines", 100, 1, 2000, 200, 40000, 6)})
 
-	ratios := Ratios(points, modeRuntime, modeGoroutines)
+	ratios := Ratios(points, "goroutines")
 
 	require.Len(t, ratios, 1)
 	assert.True(t, ratios[0].Broken)
 	var buf bytes.Buffer
-	require.NoError(t, WriteRatios(&buf, ratios, modeRuntime, modeGoroutines))
+	require.NoError(t, WriteRatios(&buf, ratios, "goroutines"))
 	assert.Contains(t, buf.String(), "compare with care")
 }

@@ -1,10 +1,8 @@
-//go:build !linux
+//go:build !(linux || darwin || freebsd)
 
-// This file is the whole program on systems other than Linux: the sweep
-// charges the delay server's CPU time to each run by reading it from
-// /proc/PID/stat while the server runs, which only Linux has, so it says so
-// in one line and exits with status 1. The stages themselves run on macOS
-// and FreeBSD too.
+// This file is the whole program on systems other than Linux, macOS and
+// FreeBSD, where the programs it measures do not run either: it says so in
+// one line and exits with status 1.
 
 package main
 
@@ -14,6 +12,6 @@ import (
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "sweep: needs Linux (it reads the delay server's CPU time from /proc while it runs); run it on a Linux machine, in a Linux VM or under WSL 2; the stages themselves also run on macOS and FreeBSD")
+	fmt.Fprintln(os.Stderr, "sweep: needs Linux, macOS or FreeBSD, like the programs it measures; on Windows, use WSL 2")
 	os.Exit(1)
 }
