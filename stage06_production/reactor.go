@@ -489,8 +489,6 @@ func (r *Reactor) wake(id int) {
 // future, refused by SetWaker or seeing Stopped, fails. This is what makes
 // closing a reactor a cancellation (interrupt.go): nothing is torn down
 // from outside; every task is woken and ends itself.
-//
-//workbook:exercise s06-cancel
 func (r *Reactor) stop(why error) {
 	r.mu.Lock()
 	r.stopped = why
