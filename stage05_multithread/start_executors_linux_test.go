@@ -67,20 +67,42 @@ func TestStartExecutorsRunsEachOnItsOwnLockedThread(t *testing.T) {
 }
 
 func TestStartExecutorsLeavesNoThreadBehind(t *testing.T) {
+	const n = 3
 	var mu sync.Mutex
 	var tids []int
+	var started sync.WaitGroup
+	started.Add(n)
+	allStarted := make(chan struct{})
+	go func() {
+		started.Wait()
+		close(allStarted)
+	}()
 
-	require.NoError(t, startExecutors(3, func(int) error {
+	require.NoError(t, startExecutors(n, func(index int) error {
 		mu.Lock()
 		tids = append(tids, unix.Gettid())
 		mu.Unlock()
-		return nil
+		started.Done()
+		// Held until all have started, the executors are on n threads at
+		// once, so at most one of them can be the main thread.
+		select {
+		case <-allStarted:
+			return nil
+		case <-time.After(5 * time.Second):
+			return fmt.Errorf("executor %d waited 5s for the others to start", index)
+		}
 	}))
 
 	// A goroutine that returns while locked takes its thread with it: Go
 	// ends the thread instead of reusing it. One that unlocked, or never
 	// locked, leaves its thread to Go's pool, where it stays.
 	for _, tid := range tids {
+		if tid == os.Getpid() {
+			// The process's main thread cannot end: when a locked
+			// goroutine returns on it, Go parks the thread for good
+			// instead. It is still not handed to anything else.
+			continue
+		}
 		require.Eventually(t, func() bool {
 			_, err := os.Stat(fmt.Sprintf("/proc/self/task/%d", tid))
 			return os.IsNotExist(err)

@@ -40,6 +40,7 @@ var programs = []program{
 	{dir: "stage02_reactor"},
 	{dir: "stage03_waker"},
 	{dir: "stage04_executor", flags: []string{"-requests", "1"}, badValue: []string{"-requests", "abc"}},
+	{dir: "stage05_multithread", flags: []string{"-executors", "1", "-requests", "1", "-delay", "0s"}, badValue: []string{"-requests", "abc"}},
 	{dir: "delayserver", badValue: []string{"-max-conns", "abc"}, server: true},
 }
 
