@@ -6,7 +6,7 @@
 // its waker with it, so that the reactor wakes exactly this future's task
 // when the socket has news. Made for running thousands of them: no line per
 // request unless asked for, SetWaker only when the waker changed, pooled
-// parse buffers, three system calls fewer per request than stage 05's
+// parse buffers, four system calls fewer per request than stage 05's
 // future (see start, sendRequest and closeSocket), and the socket calls
 // made raw, out of sight of Go's scheduler (rawsyscall_linux.go says why
 // that is safe).
