@@ -18,6 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // stalledListener listens on a loopback port with an accept queue of one
@@ -43,9 +45,9 @@ func stalledListener(t *testing.T) (net.Listener, net.Conn) {
 }
 
 func TestHTTPGetRegistersForReadingOnlyOnceTheRequestIsSent(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/200/x")
 	t.Cleanup(func() { _ = f.Close() })
 
@@ -59,7 +61,7 @@ func TestHTTPGetRegistersForReadingOnlyOnceTheRequestIsSent(t *testing.T) {
 func TestHTTPGetRegistersForWritingWhileTheHandshakeIsPending(t *testing.T) {
 	ln, _ := stalledListener(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, ln.Addr().String()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, ln.Addr().String()), Reactor: reactor}
 	f := client.Get("/0/x")
 	t.Cleanup(func() { _ = f.Close() })
 

@@ -23,24 +23,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
-	"github.com/asyncworkbook/asyncgo/internal/delayserver"
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
-
-// startDelayServer runs a delay server on a free loopback port for one test.
-func startDelayServer(t *testing.T) *delayserver.Server {
-	t.Helper()
-	srv, err := delayserver.Start(delayserver.Config{Addr: "127.0.0.1:0"})
-	require.NoError(t, err, "starting the in-process delay server")
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 // getFrom makes a future for path on the server at addr, printing to out,
 // with a fake registry.
 func getFrom(t *testing.T, addr, path string, out io.Writer) *HTTPGetFuture {
 	t.Helper()
-	client := &HTTPClient{Target: targetFor(t, addr), Reactor: &fakeReactor{}, Out: out}
+	client := &HTTPClient{Target: stagetest.Target(t, addr), Reactor: &fakeReactor{}, Out: out}
 	f := client.Get(path)
 	// A test that stops polling before the end must not leave the socket
 	// open; closing a finished future is harmless.
@@ -82,7 +73,7 @@ func pollUntilReceived(t *testing.T, f *HTTPGetFuture, n int) {
 
 // serveInPieces answers f's request with pieces, one at a time, each only
 // after f has read the previous one, and then closes the connection.
-func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces ...string) {
+func serveInPieces(t *testing.T, srv *stagetest.ScriptedServer, f *HTTPGetFuture, pieces ...string) {
 	t.Helper()
 	srv.Request(t)
 	total := 0
@@ -95,7 +86,7 @@ func serveInPieces(t *testing.T, srv *scriptedServer, f *HTTPGetFuture, pieces .
 }
 
 func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/10/HelloAsyncAwait", nil)
 
 	p := pollToEnd(t, f)
@@ -105,17 +96,17 @@ func TestHTTPGetReturnsBodyFromDelayServer(t *testing.T) {
 }
 
 func TestHTTPGetDoesNothingBeforeFirstPoll(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 
-	assert.Equal(t, before, openFDs(t), "Get must not open a socket: a future does no work until it is polled")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "Get must not open a socket: a future does no work until it is polled")
 	assert.Equal(t, httpStart, f.state)
 }
 
 func TestHTTPGetPrintsFirstPollLineOnce(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	var out bytes.Buffer
 	f := getFrom(t, srv.Addr(), "/50/x", &out)
 
@@ -127,7 +118,7 @@ func TestHTTPGetPrintsFirstPollLineOnce(t *testing.T) {
 }
 
 func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/300/x", nil)
 
 	p := f.Poll(testWaker(1))
@@ -138,7 +129,7 @@ func TestHTTPGetIsPendingWhileServerDelays(t *testing.T) {
 }
 
 func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/hi", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -149,7 +140,7 @@ func TestHTTPGetSendsRequestWithHostAndConnectionClose(t *testing.T) {
 }
 
 func TestHTTPGetAssemblesAnswerSplitAcrossReads(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -161,7 +152,7 @@ func TestHTTPGetAssemblesAnswerSplitAcrossReads(t *testing.T) {
 }
 
 func TestHTTPGetDecodesChunkedBody(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -177,7 +168,7 @@ func TestHTTPGetDecodesChunkedBody(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -190,7 +181,7 @@ func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnTruncatedHeaders(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -202,7 +193,7 @@ func TestHTTPGetFailsOnTruncatedHeaders(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenServerClosesWithoutAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -214,7 +205,7 @@ func TestHTTPGetFailsWhenServerClosesWithoutAnswer(t *testing.T) {
 }
 
 func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/soon/x", nil) // not a number: the delay server answers 400
 
 	p := pollToEnd(t, f)
@@ -225,7 +216,7 @@ func TestHTTPGetFailsOnNon2xxStatusNamingIt(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
-	addr := closedPort(t)
+	addr := stagetest.ClosedPort(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	p := pollToEnd(t, f)
@@ -236,27 +227,22 @@ func TestHTTPGetFailsWhenConnectionRefused(t *testing.T) {
 }
 
 func TestHTTPGetFailsWhenServerResetsTheConnection(t *testing.T) {
-	srv := startScriptedServer(t)
-	f := getFrom(t, srv.Addr(), "/0/x", nil)
-	// After getFrom, so that this check runs before the test's own cleanup
-	// closes the future: the future must have closed its socket itself.
 	leakcheck.CheckFDs(t)
-	require.False(t, f.Poll(testWaker(1)).Ready)
-	srv.Request(t)
-	srv.Send(t, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome of")
+	addr := stagetest.StartResettingServer(t)
+	f := getFrom(t, addr, "/0/x", nil)
 
-	srv.Reset()
 	p := pollToEnd(t, f)
 
-	require.Error(t, p.Err, "a reset connection must fail the request, whatever had arrived before")
+	require.Error(t, p.Err, "a reset connection must fail the request")
 	assert.ErrorIs(t, p.Err, unix.ECONNRESET, "the error must wrap ECONNRESET, from the read")
 	assert.Contains(t, p.Err.Error(), "reset", "the error must say the connection was reset")
+	assert.Contains(t, p.Err.Error(), addr, "the error must name the server")
 	assert.Equal(t, -1, f.fd, "a failed future must close its socket (look at fail and closeSocket)")
 }
 
 func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 
 	require.NoError(t, pollToEnd(t, f).Err)
@@ -264,35 +250,35 @@ func TestHTTPGetClosesSocketAfterSuccess(t *testing.T) {
 	assert.Equal(t, -1, f.fd, "a finished future must forget its socket")
 	// The server closes its end of the connection a moment later, on its own
 	// goroutine, so wait for the count to settle rather than reading it once.
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"open file descriptors must return to %d once the request is done; is the socket closed on EOF?", before)
 }
 
 func TestHTTPGetClosesSocketAfterRefusedConnection(t *testing.T) {
-	addr := closedPort(t)
-	before := openFDs(t)
+	addr := stagetest.ClosedPort(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, addr, "/0/x", nil)
 
 	require.Error(t, pollToEnd(t, f).Err)
 
-	assert.Equal(t, before, openFDs(t), "a failed future must close its socket (look at fail and closeSocket)")
+	assert.Equal(t, before, stagetest.OpenFDs(t), "a failed future must close its socket (look at fail and closeSocket)")
 }
 
 func TestHTTPGetClosesSocketAfterBadAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartScriptedServer(t)
+	before := stagetest.OpenFDs(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
 	serveInPieces(t, srv, f, "garbage\r\n\r\n")
 	require.Error(t, pollToEnd(t, f).Err)
 
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"open file descriptors must return to %d after an unparsable answer", before)
 }
 
 func TestHTTPGetReportsErrorWhenPolledAfterDone(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.NoError(t, pollToEnd(t, f).Err)
 
@@ -304,7 +290,7 @@ func TestHTTPGetReportsErrorWhenPolledAfterDone(t *testing.T) {
 }
 
 func TestHTTPGetRejectsOversizedAnswer(t *testing.T) {
-	srv := startScriptedServer(t)
+	srv := stagetest.StartScriptedServer(t)
 	f := getFrom(t, srv.Addr(), "/0/x", nil)
 	require.False(t, f.Poll(testWaker(1)).Ready)
 	srv.Request(t)
@@ -318,9 +304,9 @@ func TestHTTPGetRejectsOversizedAnswer(t *testing.T) {
 }
 
 func TestHTTPGetSetsWakerBeforeRegisteringSocket(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/200/x")
 
 	require.False(t, f.Poll(testWaker(1)).Ready, "the server waits 200ms, so the first poll must be pending")
@@ -333,9 +319,9 @@ func TestHTTPGetSetsWakerBeforeRegisteringSocket(t *testing.T) {
 }
 
 func TestHTTPGetLeavesLatestWakerWithReactor(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/300/x")
 	first, second := testWaker(1), testWaker(2)
 
@@ -348,9 +334,9 @@ func TestHTTPGetLeavesLatestWakerWithReactor(t *testing.T) {
 }
 
 func TestHTTPGetForgetsRegistrationBeforeClosingSocket(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/50/x")
 	require.False(t, f.Poll(testWaker(1)).Ready, "the server waits 50ms, so the first poll must be pending")
 	fd := f.fd
@@ -365,7 +351,7 @@ func TestHTTPGetForgetsRegistrationBeforeClosingSocket(t *testing.T) {
 
 func TestHTTPGetLeavesNothingRegisteredWhenRefused(t *testing.T) {
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, closedPort(t)), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, stagetest.ClosedPort(t)), Reactor: reactor}
 	f := client.Get("/0/x")
 
 	require.Error(t, pollToEnd(t, f).Err)
@@ -375,11 +361,11 @@ func TestHTTPGetLeavesNothingRegisteredWhenRefused(t *testing.T) {
 }
 
 func TestHTTPGetFailsAndClosesSocketWhenRegisterFails(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	full := errors.New("epoll is full")
 	reactor := &fakeReactor{registerErr: full}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/0/x")
 
 	p := f.Poll(testWaker(1))
@@ -387,30 +373,30 @@ func TestHTTPGetFailsAndClosesSocketWhenRegisterFails(t *testing.T) {
 	require.True(t, p.Ready, "a future whose socket cannot be registered must fail at once: nothing would ever wake it")
 	assert.ErrorIs(t, p.Err, full)
 	assert.Empty(t, reactor.wakers, "the waker left before Register must be dropped again")
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"the socket must be closed when registering it fails")
 }
 
 func TestHTTPGetFailsWhenReactorRefusesWaker(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	stopped := errors.New("event loop stopped")
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: &fakeReactor{setWakerErr: stopped}}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: &fakeReactor{setWakerErr: stopped}}
 	f := client.Get("/100/x")
 
 	p := f.Poll(testWaker(1))
 
 	require.True(t, p.Ready, "when the reactor cannot take the waker nothing will wake the task: the future must fail, not wait for ever")
 	assert.ErrorIs(t, p.Err, stopped)
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"the socket must be closed")
 }
 
 func TestHTTPGetCloseReleasesSocketOfUnfinishedRequest(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/5000/x")
 	require.False(t, f.Poll(testWaker(1)).Ready)
 
@@ -418,14 +404,14 @@ func TestHTTPGetCloseReleasesSocketOfUnfinishedRequest(t *testing.T) {
 
 	assert.Empty(t, reactor.watched, "Close must have the reactor forget the socket")
 	assert.ErrorIs(t, f.Poll(testWaker(1)).Err, errPolledAfterDone, "a closed future is finished")
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"Close must close the socket of a request still in flight")
 }
 
 func TestHTTPGetIsWokenByRealReactorUntilAnswerArrives(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := newTestReactor(t)
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/100/HelloAsyncAwait")
 	w := testWaker(1)
 
@@ -443,10 +429,10 @@ func TestHTTPGetIsWokenByRealReactorUntilAnswerArrives(t *testing.T) {
 }
 
 func TestRequestsRunToEndUnderRealExecutorAndReactor(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	out := &syncBuffer{}
 	results := NewResults(out, false)
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: newTestReactor(t)}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: newTestReactor(t)}
 	get := func(path string) Future[string] { return client.Get(path) }
 	e := NewExecutor("main", out)
 	request := func(i int) Task { return NewRequest(0, i, fmt.Sprintf("/%d/HelloWorld%d", i*100, i), get, results) }
@@ -469,11 +455,11 @@ func lines(out string) []string {
 }
 
 func TestHTTPGetFailsWhenReactorClosesWhileItWaits(t *testing.T) {
-	srv := startDelayServer(t)
-	before := openFDs(t)
+	srv := stagetest.StartDelayServer(t)
+	before := stagetest.OpenFDs(t)
 	reactor, err := NewReactor()
 	require.NoError(t, err)
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/5000/x")
 	w := testWaker(1)
 	require.False(t, f.Poll(w).Ready, "the server waits 5s")
@@ -484,14 +470,14 @@ func TestHTTPGetFailsWhenReactorClosesWhileItWaits(t *testing.T) {
 
 	require.True(t, p.Ready, "a request whose reactor is gone must fail rather than wait for a wake-up that cannot come")
 	assert.ErrorIs(t, p.Err, ErrReactorClosed)
-	require.Eventually(t, func() bool { return openFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return stagetest.OpenFDs(t) == before }, 5*time.Second, 5*time.Millisecond,
 		"the request's socket and the reactor's fds must all be closed")
 }
 
 func TestHTTPGetSkipsSetWakerWhenTheWakerIsUnchanged(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/300/x")
 	w := testWaker(1)
 	require.False(t, f.Poll(w).Ready)
@@ -506,9 +492,9 @@ func TestHTTPGetSkipsSetWakerWhenTheWakerIsUnchanged(t *testing.T) {
 }
 
 func TestHTTPGetWithUnchangedWakerStillNoticesAStoppedReactor(t *testing.T) {
-	srv := startDelayServer(t)
+	srv := stagetest.StartDelayServer(t)
 	reactor := &fakeReactor{}
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := client.Get("/5000/x")
 	w := testWaker(1)
 	require.False(t, f.Poll(w).Ready)

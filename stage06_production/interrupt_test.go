@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
@@ -58,7 +59,7 @@ func TestInterruptStopsTheRunAndClosesEverySocket(t *testing.T) {
 			p := Plan{Executors: 2, Requests: 10, FixedDelay: true, Timeout: time.Hour, SharedReactor: shared}
 
 			stopped, err := runUntilInFlight(t, srv, p.Total(), func(ctx context.Context) error {
-				return runRuntime(ctx, targetFor(t, srv.Addr()), p, r)
+				return runRuntime(ctx, stagetest.Target(t, srv.Addr()), p, r)
 			})
 
 			require.NoError(t, err, "an interrupted run is not a failed run")
@@ -77,7 +78,7 @@ func TestInterruptRuntimeClosesTheReactorAndMarksTheRun(t *testing.T) {
 	leakcheck.CheckFDs(t)
 	reactor, err := NewReactor()
 	require.NoError(t, err)
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	f := WithTimeout[string](client.Get("/0/x"), time.Hour, reactor)
 	w := testWaker(1)
 	require.False(t, f.Poll(w).Ready)

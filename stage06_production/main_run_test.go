@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // lastLine is the last line of the output.
@@ -65,7 +67,7 @@ func TestRunQuietPrintsOnlyTheSummary(t *testing.T) {
 }
 
 func TestRunWithFailedRequestsCountsThemAndSaysWhyInOneLine(t *testing.T) {
-	tgt := closedPortTarget(t)
+	tgt := stagetest.Target(t, stagetest.ClosedPort(t))
 	var stdout, stderr bytes.Buffer
 
 	err := run(context.Background(), []string{"-executors", "1", "-requests", "2", "-delay", "0s", "-addr", tgt.Host}, &stdout, &stderr)
@@ -122,7 +124,7 @@ func TestRunSortsUsageErrorsFromOtherFailures(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	var usage target.UsageError
 	assert.True(t, errors.As(run(context.Background(), []string{"-reactor", "x"}, &stdout, &stderr), &usage), "a bad flag is a usage error (exit 2)")
-	assert.False(t, errors.As(run(context.Background(), []string{"-addr", closedPortTarget(t).Host, "-requests", "1", "-delay", "0s"}, &stdout, &stderr), &usage),
+	assert.False(t, errors.As(run(context.Background(), []string{"-addr", stagetest.Target(t, stagetest.ClosedPort(t)).Host, "-requests", "1", "-delay", "0s"}, &stdout, &stderr), &usage),
 		"a failed request is a failure of the run (exit 1)")
 }
 

@@ -22,6 +22,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // pollerFDs is how many fds a reactor's poller owns on Linux: the epoll
@@ -104,7 +106,7 @@ func TestRegisterAsksEpollForTheInterestAndTheID(t *testing.T) {
 	}
 	r := newIdleReactor(t)
 	for _, c := range cases {
-		rd, _ := newPipe(t)
+		rd, _ := stagetest.NewPipe(t)
 		id := 1<<40 + int(c.interest)
 
 		require.NoError(t, r.Register(rd, id, c.interest))

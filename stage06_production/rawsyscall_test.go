@@ -18,6 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // connectRaw opens a non-blocking socket, starts connecting it to addr with
@@ -86,7 +88,7 @@ func TestRawConnectReachesTheListenerOnItsAddressAndPort(t *testing.T) {
 }
 
 func TestRawConnectToAClosedPortIsRefused(t *testing.T) {
-	addr := netip.MustParseAddrPort(closedPort(t))
+	addr := netip.MustParseAddrPort(stagetest.ClosedPort(t))
 	fd, err := connectRaw(t, addr)
 	if err == nil || errors.Is(err, unix.EINPROGRESS) {
 		// The refusal arrives after the call: it is then the socket's

@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // writeByte makes the other end of a pipe or socket pair readable: an event
@@ -97,8 +99,8 @@ func TestNextIDNeverRepeatsAcrossGoroutines(t *testing.T) {
 
 func TestRegisterWatchesFDWithSocketInterest(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, wr := newPipe(t)
-	_, wr2 := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
+	_, wr2 := stagetest.NewPipe(t)
 	var closing [2]int
 	require.NoError(t, unix.Pipe(closing[:]))
 	t.Cleanup(func() { _ = unix.Close(closing[0]) })
@@ -148,7 +150,7 @@ func TestRegisterForWritableOnlyIgnoresBytesToRead(t *testing.T) {
 
 func TestRegisterRefusesAnEmptyInterest(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 
 	err := r.Register(rd, r.NextID(), 0)
 
@@ -173,7 +175,7 @@ func TestDeregisterRemovesWhatEachInterestAdded(t *testing.T) {
 
 func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := 1<<40 + 5 // an id no fd could be, using both halves of epoll's data
 
 	require.NoError(t, r.Register(rd, id, Readable|Writable))
@@ -185,7 +187,7 @@ func TestRegisterPutsIDNotFDInEventData(t *testing.T) {
 
 func TestEventWakesWakerOfItsID(t *testing.T) {
 	r := newTestReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	w := testWaker(11)
 	require.NoError(t, r.SetWaker(id, w))
@@ -199,7 +201,7 @@ func TestEventWakesWakerOfItsID(t *testing.T) {
 
 func TestLatestWakerWins(t *testing.T) {
 	r := newTestReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	earlier, later := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id, earlier))
@@ -215,7 +217,7 @@ func TestLatestWakerWins(t *testing.T) {
 
 func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
 	r := newTestReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.Register(rd, id, Readable|Writable))
 	writeByte(t, wr) // an event nobody waits for
@@ -230,8 +232,8 @@ func TestEventForIDWithoutWakerIsDropped(t *testing.T) {
 
 func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 	r := newTestReactor(t)
-	rd1, _ := newPipe(t)
-	rd2, wr2 := newPipe(t)
+	rd1, _ := stagetest.NewPipe(t)
+	rd2, wr2 := stagetest.NewPipe(t)
 	id1, id2 := r.NextID(), r.NextID()
 	w1, w2 := testWaker(1), testWaker(2)
 	require.NoError(t, r.SetWaker(id1, w1))
@@ -248,7 +250,7 @@ func TestEventsOfTwoRegistrationsWakeTheirOwnWakers(t *testing.T) {
 
 func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 	r := newIdleReactor(t)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
 	require.NoError(t, r.Register(rd, id, Readable|Writable))
@@ -264,7 +266,7 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 
 func TestRegisterTwiceReportsError(t *testing.T) {
 	r := newTestReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 	require.NoError(t, r.Register(rd, r.NextID(), Readable|Writable))
 
 	err := r.Register(rd, r.NextID(), Readable|Writable)
@@ -274,7 +276,7 @@ func TestRegisterTwiceReportsError(t *testing.T) {
 
 func TestDeregisterUnknownFDReportsError(t *testing.T) {
 	r := newTestReactor(t)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 
 	err := r.Deregister(rd, r.NextID())
 
@@ -283,10 +285,10 @@ func TestDeregisterUnknownFDReportsError(t *testing.T) {
 
 func TestCloseStopsEventLoopAndReleasesFDs(t *testing.T) {
 	goroutinesBefore := goleak.IgnoreCurrent()
-	fdsBefore := openFDs(t)
+	fdsBefore := stagetest.OpenFDs(t)
 	r, err := NewReactor()
 	require.NoError(t, err)
-	require.Equal(t, fdsBefore+pollerFDs, openFDs(t), "a reactor owns %d fds (see pollerFDs)", pollerFDs)
+	require.Equal(t, fdsBefore+pollerFDs, stagetest.OpenFDs(t), "a reactor owns %d fds (see pollerFDs)", pollerFDs)
 
 	require.NoError(t, r.Close())
 
@@ -295,13 +297,13 @@ func TestCloseStopsEventLoopAndReleasesFDs(t *testing.T) {
 	default:
 		t.Fatal("Close returned before the event loop did: Close must wait for the reactor's thread")
 	}
-	assert.Equal(t, fdsBefore, openFDs(t), "Close must close the poller's fds (epoll and eventfd, or kqueue)")
+	assert.Equal(t, fdsBefore, stagetest.OpenFDs(t), "Close must close the poller's fds (epoll and eventfd, or kqueue)")
 	goleak.VerifyNone(t, goroutinesBefore)
 }
 
 func TestCreateAndCloseManyReactors(t *testing.T) {
 	goroutinesBefore := goleak.IgnoreCurrent()
-	fdsBefore := openFDs(t)
+	fdsBefore := stagetest.OpenFDs(t)
 
 	for i := range 200 {
 		r, err := NewReactor()
@@ -309,14 +311,14 @@ func TestCreateAndCloseManyReactors(t *testing.T) {
 		require.NoError(t, r.Close(), "reactor %d", i)
 	}
 
-	assert.Equal(t, fdsBefore, openFDs(t), "200 reactors created and closed must leave no fd behind")
+	assert.Equal(t, fdsBefore, stagetest.OpenFDs(t), "200 reactors created and closed must leave no fd behind")
 	goleak.VerifyNone(t, goroutinesBefore)
 }
 
 func TestCloseWithEventsPendingStillStops(t *testing.T) {
 	r, err := NewReactor()
 	require.NoError(t, err)
-	rd, wr := newPipe(t)
+	rd, wr := stagetest.NewPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(1)))
 	require.NoError(t, r.Register(rd, id, Readable|Writable))
@@ -347,7 +349,7 @@ func TestCloseWakesWaitingTasks(t *testing.T) {
 func TestClosedReactorRefusesWakersAndRegistrations(t *testing.T) {
 	r, err := NewReactor()
 	require.NoError(t, err)
-	rd, _ := newPipe(t)
+	rd, _ := stagetest.NewPipe(t)
 	require.NoError(t, r.Close())
 
 	assert.ErrorIs(t, r.SetWaker(r.NextID(), testWaker(1)), ErrReactorClosed, "SetWaker after Close must fail: nothing would ever call the waker")
@@ -370,7 +372,7 @@ func TestClosedReactorsLeaveNoThreads(t *testing.T) {
 	for i := range reactors {
 		r, err := NewReactor()
 		require.NoError(t, err, "reactor %d", i)
-		rd, wr := newPipe(t)
+		rd, wr := stagetest.NewPipe(t)
 		id := r.NextID()
 		w := testWaker(1)
 		require.NoError(t, r.SetWaker(id, w))

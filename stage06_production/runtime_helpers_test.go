@@ -8,11 +8,8 @@ package main
 
 import (
 	"fmt"
-	"net"
-	"net/netip"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,7 +17,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
-	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // newTestReactor starts a reactor that is closed when the test ends.
@@ -194,51 +190,6 @@ func (r *fakeReactor) Forget(fd, id int) {
 	r.calls = append(r.calls, call)
 	delete(r.wakers, id)
 	delete(r.watched, id)
-}
-
-// newPipe returns a non-blocking pipe (read end, write end), closed when the
-// test ends. A pipe is the simplest fd whose readiness a test controls.
-func newPipe(t *testing.T) (r, w int) {
-	t.Helper()
-	var fds [2]int
-	// pipe, then the flags: macOS has no pipe2. Holding syscall.ForkLock
-	// from pipe to CloseOnExec, as the net package does, keeps a child
-	// process started meanwhile from inheriting the pipe.
-	syscall.ForkLock.RLock()
-	err := unix.Pipe(fds[:])
-	if err == nil {
-		unix.CloseOnExec(fds[0])
-		unix.CloseOnExec(fds[1])
-	}
-	syscall.ForkLock.RUnlock()
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_ = unix.Close(fds[0])
-		_ = unix.Close(fds[1])
-	})
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	return fds[0], fds[1]
-}
-
-// targetFor builds a Target for a loopback address a test listens on.
-func targetFor(t *testing.T, addr string) *target.Target {
-	t.Helper()
-	ap, err := netip.ParseAddrPort(addr)
-	require.NoError(t, err)
-	return &target.Target{AddrPort: ap, Host: addr}
-}
-
-// closedPort returns a loopback address nothing listens on: it listens on a
-// free port, notes it and closes the listener again.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 // closableTask is a funcTask that, like a request holding a socket, must be

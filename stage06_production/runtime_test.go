@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
@@ -57,7 +58,7 @@ func TestRuntimeQuietPrintsNothing(t *testing.T) {
 func TestRuntimeCountsRefusedRequestsAsFailures(t *testing.T) {
 	r := NewResults(nil, true)
 
-	require.NoError(t, runRuntime(context.Background(), closedPortTarget(t), Plan{Executors: 2, Requests: 3, FixedDelay: true}, r),
+	require.NoError(t, runRuntime(context.Background(), stagetest.Target(t, stagetest.ClosedPort(t)), Plan{Executors: 2, Requests: 3, FixedDelay: true}, r),
 		"failed requests are counted, not returned as the run's error")
 
 	assert.Zero(t, r.OK())
@@ -77,7 +78,7 @@ func TestRuntimeLeavesNoThreadGoroutineOrFD(t *testing.T) {
 
 	r := NewResults(nil, true)
 	require.NoError(t, runRuntime(context.Background(), tgt, Plan{Executors: 3, Requests: 10, Delay: 10 * time.Millisecond, FixedDelay: true}, r))
-	require.NoError(t, runRuntime(context.Background(), closedPortTarget(t), Plan{Executors: 2, Requests: 2, FixedDelay: true}, r))
+	require.NoError(t, runRuntime(context.Background(), stagetest.Target(t, stagetest.ClosedPort(t)), Plan{Executors: 2, Requests: 2, FixedDelay: true}, r))
 
 	goleak.VerifyNone(t, goroutines)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
@@ -128,7 +129,7 @@ func TestHTTPGetToAServerThatNeverAnswersTimesOutThroughTheReactorsTimer(t *test
 	srv := startSilentServer(t)
 	leakcheck.CheckFDs(t)
 	reactor := newTestReactor(t)
-	client := &HTTPClient{Target: targetFor(t, srv.Addr()), Reactor: reactor}
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
 	start := time.Now()
 
 	p := pollWithReactor[string](t, WithTimeout[string](client.Get("/0/x"), 100*time.Millisecond, reactor))
@@ -180,7 +181,7 @@ func TestRunAgainstASilentServerFailsEveryRequestWithATimeout(t *testing.T) {
 	leakcheck.CheckFDs(t)
 	r := NewResults(nil, true)
 
-	require.NoError(t, runRuntime(context.Background(), targetFor(t, srv.Addr()), Plan{Executors: 2, Requests: 5, FixedDelay: true, Timeout: 100 * time.Millisecond}, r))
+	require.NoError(t, runRuntime(context.Background(), stagetest.Target(t, srv.Addr()), Plan{Executors: 2, Requests: 5, FixedDelay: true, Timeout: 100 * time.Millisecond}, r))
 
 	assert.Zero(t, r.OK())
 	assert.Equal(t, 10, r.Failed(), "a server that never answers costs each request a timeout, and the run ends")
