@@ -57,13 +57,10 @@ var ErrReactorClosed = errors.New("the reactor is closed")
 // their executors' threads, so the map of wakers is shared and guarded by a
 // mutex.
 //
-// That mutex is the one lock every executor and the reactor share. It is
-// held only for a map operation (never across a system call or a Wake), and
-// the futures skip SetWaker when the waker has not changed, which in this
-// program is every poll but the first; see HTTPGetFuture.pending. A sharded
-// map or a slab indexed by id would cut the contention further, at the cost
-// of the simple picture "one map from id to waker". With a reactor per
-// executor (the default) the lock is shared by one executor only.
+// The mutex is held only for a map operation (never across a system call
+// or a Wake), and the futures skip SetWaker when the waker has not changed
+// (HTTPGetFuture.pending). With a reactor per executor (the default) only
+// one executor uses it.
 type Reactor struct {
 	poller *poller // the OS's readiness queue; see poller_epoll.go, poller_kqueue.go
 	lastID atomic.Int64
@@ -308,30 +305,8 @@ func (r *Reactor) wakeLoop() error {
 	return r.poller.interrupt()
 }
 
-// eventLoop is the reactor's thread: fire the timers that have expired,
-// wait for events no longer than until the nearest deadline left, wake the
-// events' tasks, repeat, until wakeID comes with closing set.
-//
-// The wait's timeout comes from the nearest deadline because that is the
-// one moment, other than an event, when the loop has work to do: waiting
-// less would wake it for nothing, waiting longer would fire the timer late.
-// With no timer left it waits without a timeout. A timer added later with
-// an earlier deadline interrupts the wait (AddTimer), and the loop then
-// computes the timeout afresh. The poller has already reset its interrupt
-// by then (wait reads the eventfd back to zero; kqueue's user event has
-// EV_CLEAR), so wakeID without closing needs nothing more than going round.
-//
-// Timers fire here, on the reactor's thread, as socket events do: this
-// thread is the one that knows the time has come, and a Wake is cheap (it
-// queues the task and unparks its executor), so the task runs on its own
-// executor, as after a socket event. Wakers are called after the timers'
-// lock is released, for the reason wake gives.
-//
-// A wait with no ids (n == 0) timed out, or was interrupted by a signal,
-// which the Go runtime sends its own threads: either way, look at the
-// timers and wait again. An error means the poller is unusable; the loop
-// stops, as after Close, so that every waiting task fails instead of
-// sleeping for ever.
+// eventLoop is the reactor's own thread (NewReactor, -reactor shared): one
+// Turn after another, until the reactor stops.
 //
 //workbook:exercise s04-reactor-close
 func (r *Reactor) eventLoop() {
@@ -343,6 +318,16 @@ func (r *Reactor) eventLoop() {
 // timers that have expired, wait for events no longer than until the
 // nearest deadline left, and wake the events' tasks. It reports whether the
 // reactor still runs; after false, nothing will ever wake a task again.
+//
+// The nearest deadline is the one moment, other than an event, when there
+// is work to do: a shorter wait wakes for nothing, a longer one fires the
+// timer late; with no timer the wait has no timeout. Timers fire on this
+// thread, as socket events do, and wake their tasks the same way. A wait
+// that reports nothing timed out, or was interrupted by a signal Go's
+// runtime sends its threads: go round. wakeID means "look again" (the
+// poller has reset the interrupt) unless closing is set. A wait that fails
+// stops the reactor, so that every waiting task fails instead of sleeping
+// for ever.
 //
 // eventLoop calls it for ever on the reactor's own thread. An executor that
 // drives its reactor calls it instead of parking, with hasWork, its "is my

@@ -23,31 +23,19 @@ import (
 //
 // The caller owns the Timer, not the reactor: a Sleep holds its Timer as a
 // field, so a waiting Sleep (and a request's timeout around it) is one
-// allocation, not one for the future and another for its timer. With 10,000
-// requests waiting at once, that is 10,000 allocations fewer. Tokio's Sleep keeps its timer
-// entry inside itself in the same way, and the Linux kernel embeds its
-// hrtimers in the structures that wait on them.
+// allocation, not one for the future and another for its timer. Tokio's
+// Sleep keeps its timer entry inside itself in the same way.
 //
-// The heap holds the Timer's address, so a Timer must not be copied or
-// moved while it is in the heap (from AddTimer until it fires or is
-// cancelled): the heap would go on using the old place, and a copy would
-// hold an index that is not its own. Go's garbage collector never moves a
-// value, and a Sleep is allocated once and then only used through its
-// pointer, so its Timer stays where it was at the first poll; noCopy makes
-// `go vet` report any copy of a Timer (or of a Sleep holding one).
+// The heap holds the Timer's address, so a Timer must not be copied while
+// it is in the heap (from AddTimer until it fires or is cancelled); noCopy
+// makes `go vet` report any copy of a Timer (or of a Sleep holding one).
+// The Timer is its own handle: CancelTimer finds it through its index, so
+// no map from an id to a timer is needed. A Timer that has fired or been
+// cancelled (index -1) may be added again. Its zero value is ready to use.
 //
-// The Timer is its own handle: CancelTimer finds it in the heap through its
-// index, so no map from an id to the timer is needed, and since Go never
-// reuses the memory of a value still referenced, a handle can never point
-// at somebody else's timer. A Timer that has fired or been cancelled
-// (index -1) may be added again, with a new deadline or a new waker. Its
-// zero value is ready to be added.
-//
-// Who touches what, so that the owner needs no lock to read its own Timer:
 // deadline and waker are written only by the owner (through AddTimer, or
-// directly before the Timer is first added), and the reactor only reads
-// them, under the queue's lock. seq and index belong to the queue and are
-// only used under its lock.
+// before the Timer is first added), and the reactor only reads them, under
+// the queue's lock; seq and index belong to the queue, under its lock.
 type Timer struct {
 	noCopy   noCopy
 	deadline time.Time
