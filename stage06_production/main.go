@@ -20,11 +20,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -87,20 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fmt.Fprintf(fs.Output(), "Exit status: 0 all requests succeeded, 1 a request failed or the run could not be done, 2 bad flags, 130 stopped by Ctrl-C.\n\n")
 		fs.PrintDefaults()
 	}
-	// The flag package would print the whole usage after an error; one line
-	// is printed instead, and the usage only when asked for with -h.
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stderr)
-		fs.Usage()
+	if err := target.Parse(fs, args, stderr); err != nil {
 		return o, err
-	}
-	if err != nil {
-		return o, target.Usagef("%v (run with -h for the flags)", err)
-	}
-	if fs.NArg() > 0 {
-		return o, target.Usagef("unexpected argument %q: every setting is a flag, e.g. -requests 10 (run with -h for the flags)", fs.Arg(0))
 	}
 	fs.Visit(func(f *flag.Flag) { o.plan.FixedDelay = o.plan.FixedDelay || f.Name == "delay" })
 	if !slices.Contains(reactorPlacements, reactor) {
@@ -113,28 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := validatePlan(o.plan); err != nil {
 		return o, target.UsageError{Err: err}
 	}
-	if err := checkAddr(o.target); err != nil {
-		return o, target.UsageError{Err: err}
-	}
 	return o, nil
-}
-
-// checkAddr finds the mistakes in -addr before target.Resolve acts on it, so
-// that they end the program as flag mistakes (exit status 2): an address
-// that is not host:port, a port out of range, or a target off this machine
-// without -allow-remote (the workbook only sends load to loopback).
-func checkAddr(f *target.Flags) error {
-	host, port, err := net.SplitHostPort(f.Addr)
-	if err != nil {
-		return fmt.Errorf("-addr %q: want host:port, for example %s", f.Addr, target.DefaultAddr)
-	}
-	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
-		return fmt.Errorf("-addr %q: port %q is not a number from 1 to 65535", f.Addr, port)
-	}
-	if err := target.CheckLoopback(host); err != nil && !f.AllowRemote {
-		return fmt.Errorf("refusing target %s: %v; pass -allow-remote if you run that server yourself", f.Addr, err)
-	}
-	return nil
 }
 
 // run is the whole program but for choosing the exit status. When ctx ends
