@@ -28,26 +28,45 @@ type Sweeper struct {
 	// when its last run is done.
 	Progress io.Writer
 	Tables   io.Writer
+	// SettleMax bounds the wait for the server to go quiet between runs;
+	// 0 means settleMax.
+	SettleMax time.Duration
 }
+
+// Between two runs the delay server is still closing the connections of
+// the run that ended; the next run would share the CPU with that work and
+// be charged with it. So before each run the sweep waits until the
+// server's CPU time has not moved for settleQuiet (its clock counts 10 ms
+// ticks), at most settleMax. Where the server's CPU cannot be read while it
+// runs, it waits settleFallback instead.
+const (
+	settleQuiet    = 200 * time.Millisecond
+	settleMax      = 5 * time.Second
+	settleFallback = time.Second
+)
 
 // Sweep makes the runs of jobs in order and returns them. It stops early,
 // returning the runs made so far, when ctx ends (Ctrl-C) or the delay
 // server goes away; a run that fails is recorded and the sweep goes on.
 func (s *Sweeper) Sweep(ctx context.Context, jobs []Job) ([]Run, error) {
 	var runs []Run
+	before, errBefore := s.settle(ctx)
 	for i, job := range jobs {
 		if gone, why := s.Server.Exited(); gone {
 			return runs, fmt.Errorf("the delay server stopped during the sweep (%s); %d of %d runs were made", why, len(runs), len(jobs))
 		}
-		before, errBefore := s.Server.CPUTime()
 		run, err := s.Runner.Run(ctx, job)
 		if err != nil {
 			return runs, err
 		}
-		if after, errAfter := s.Server.CPUTime(); errBefore == nil && errAfter == nil {
+		// The server's CPU from quiet to quiet: the run's closing
+		// connections are charged to the run, not to the next one.
+		after, errAfter := s.settle(ctx)
+		if errBefore == nil && errAfter == nil {
 			run.ServerCPUMS = (after - before).Milliseconds()
 			run.ServerMeasured = true
 		}
+		before, errBefore = after, errAfter
 		runs = append(runs, run)
 		fmt.Fprintf(s.Progress, "[%*d/%d] %s\n", digits(len(jobs)), i+1, len(jobs), describeRun(run))
 
@@ -58,6 +77,45 @@ func (s *Sweeper) Sweep(ctx context.Context, jobs []Job) ([]Run, error) {
 		}
 	}
 	return runs, nil
+}
+
+// settle waits until the delay server is quiet (see settleQuiet) and
+// returns its CPU time then.
+func (s *Sweeper) settle(ctx context.Context) (time.Duration, error) {
+	limit := s.SettleMax
+	if limit == 0 {
+		limit = settleMax
+	}
+	deadline := time.Now().Add(limit)
+	last, err := s.Server.CPUTime()
+	if err != nil {
+		sleep(ctx, min(settleFallback, limit))
+		return 0, err
+	}
+	quietSince := time.Now()
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		sleep(ctx, settleQuiet/4)
+		now, err := s.Server.CPUTime()
+		if err != nil {
+			return 0, err
+		}
+		if now != last {
+			last, quietSince = now, time.Now()
+		} else if time.Since(quietSince) >= settleQuiet {
+			break
+		}
+	}
+	return last, nil
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // printCount prints the medians of the runs at request count n, and each

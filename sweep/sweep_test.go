@@ -49,7 +49,7 @@ func (f *fakeServerWatch) Exited() (bool, string) {
 
 func TestSweepRecordsWhereThreadsBreakDownAndGoesOn(t *testing.T) {
 	var progress, tables bytes.Buffer
-	s := Sweeper{Runner: fakeRunner(t, fakeRefuseThreads), Server: &fakeServerWatch{}, Progress: &progress, Tables: &tables}
+	s := Sweeper{Runner: fakeRunner(t, fakeRefuseThreads), Server: &fakeServerWatch{}, Progress: &progress, Tables: &tables, SettleMax: time.Nanosecond}
 	jobs := Schedule([]int{10, 20}, []Approach{{Name: "threads"}, {Name: "goroutines"}}, 1)
 
 	runs, err := s.Sweep(context.Background(), jobs)
@@ -82,7 +82,7 @@ func TestSweepRecordsWhereThreadsBreakDownAndGoesOn(t *testing.T) {
 
 func TestSweepPrintsRatiosToTheGoroutines(t *testing.T) {
 	var tables bytes.Buffer
-	s := Sweeper{Runner: fakeRunner(t, fakeOK), Server: &fakeServerWatch{}, Progress: &bytes.Buffer{}, Tables: &tables}
+	s := Sweeper{Runner: fakeRunner(t, fakeOK), Server: &fakeServerWatch{}, Progress: &bytes.Buffer{}, Tables: &tables, SettleMax: time.Nanosecond}
 
 	_, err := s.Sweep(context.Background(), Schedule([]int{10}, []Approach{{Name: "stage06_production"}, {Name: "goroutines"}}, 1))
 
@@ -91,7 +91,7 @@ func TestSweepPrintsRatiosToTheGoroutines(t *testing.T) {
 }
 
 func TestSweepStopsWhenTheServerIsGone(t *testing.T) {
-	s := Sweeper{Runner: fakeRunner(t, fakeOK), Server: &fakeServerWatch{goneAfter: 2}, Progress: &bytes.Buffer{}, Tables: &bytes.Buffer{}}
+	s := Sweeper{Runner: fakeRunner(t, fakeOK), Server: &fakeServerWatch{goneAfter: 2}, Progress: &bytes.Buffer{}, Tables: &bytes.Buffer{}, SettleMax: time.Nanosecond}
 
 	runs, err := s.Sweep(context.Background(), Schedule([]int{10}, []Approach{{Name: "stage06_production"}, {Name: "goroutines"}}, 2))
 
@@ -103,10 +103,48 @@ func TestSweepStopsWhenTheServerIsGone(t *testing.T) {
 func TestSweepStopsOnInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	s := Sweeper{Runner: fakeRunner(t, fakeOK), Server: &fakeServerWatch{}, Progress: &bytes.Buffer{}, Tables: &bytes.Buffer{}}
+	s := Sweeper{Runner: fakeRunner(t, fakeOK), Server: &fakeServerWatch{}, Progress: &bytes.Buffer{}, Tables: &bytes.Buffer{}, SettleMax: time.Nanosecond}
 
 	runs, err := s.Sweep(ctx, Schedule([]int{10}, []Approach{{Name: "goroutines"}}, 1))
 
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Empty(t, runs)
+}
+
+// busyThenQuietServer is a delay server whose CPU time grows by 10 ms on
+// each of its first busyReads reads and then stays put.
+type busyThenQuietServer struct {
+	mu        sync.Mutex
+	reads     int
+	busyReads int
+}
+
+func (f *busyThenQuietServer) CPUTime() (time.Duration, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads++
+	return time.Duration(min(f.reads, f.busyReads)) * 10 * time.Millisecond, nil
+}
+
+func (f *busyThenQuietServer) Exited() (bool, string) { return false, "" }
+
+func TestSettleWaitsUntilTheServersCPUStopsMoving(t *testing.T) {
+	server := &busyThenQuietServer{busyReads: 5}
+	s := Sweeper{Server: server}
+
+	cpu, err := s.settle(context.Background())
+
+	require.NoError(t, err)
+	assert.Equal(t, 50*time.Millisecond, cpu, "the reading once the server is quiet")
+	assert.Greater(t, server.reads, 5, "it kept reading until the CPU time stood still")
+}
+
+func TestSettleGivesUpOnAServerThatNeverGoesQuiet(t *testing.T) {
+	s := Sweeper{Server: &fakeServerWatch{}, SettleMax: 300 * time.Millisecond}
+	start := time.Now()
+
+	_, err := s.settle(context.Background())
+
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 5*time.Second, "bounded by SettleMax")
 }
