@@ -49,7 +49,7 @@ func TestSweepEndToEndWritesTheCSVsAndTheChart(t *testing.T) {
 	decodePNG(t, filepath.Join(out, "sweep.png"))
 
 	assert.Contains(t, stdout.String(), "| goroutines | 20 | 20 | 0 |")
-	assert.Regexp(t, `\| threads \| 20 \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|`, stdout.String(), "a row of ratios to the goroutines")
+	assert.Regexp(t, `\| threads \| 20 \| \d+\.\d\d\d \| \d+\.\d\d\d \| \d+\.\d\d\d \|`, stdout.String(), "a row of ratios to the goroutines")
 	assert.Contains(t, stdout.String(), "delay server:")
 	assert.Contains(t, stderr.String(), "[4/4] threads, 20 requests, round 1: ok")
 }

@@ -171,8 +171,8 @@ func writeResults(cfg Config, runs []Run, stdout io.Writer) error {
 	if err := WriteTable(stdout, points); err != nil {
 		return fmt.Errorf("print the medians: %w", err)
 	}
-	if ratios := Ratios(points, baseline); len(ratios) > 0 {
-		fmt.Fprintf(stdout, "\nRatios to %s, median to median (below 1: the approach uses less):\n\n", baseline)
+	if ratios := WithRounds(Ratios(points, baseline), runs, baseline); len(ratios) > 0 {
+		fmt.Fprintf(stdout, "\nRatios to %s, median to median, and in brackets the range round by round (below 1: the approach uses less):\n\n", baseline)
 		if err := WriteRatios(stdout, ratios, baseline); err != nil {
 			return fmt.Errorf("print the ratios: %w", err)
 		}

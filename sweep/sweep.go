@@ -132,7 +132,7 @@ func (s *Sweeper) printCount(n int, runs []Run) error {
 	if err := WriteTable(s.Tables, points); err != nil {
 		return fmt.Errorf("print the medians: %w", err)
 	}
-	if ratios := Ratios(points, baseline); len(ratios) > 0 {
+	if ratios := WithRounds(Ratios(points, baseline), atCount, baseline); len(ratios) > 0 {
 		fmt.Fprintln(s.Tables)
 		if err := WriteRatios(s.Tables, ratios, baseline); err != nil {
 			return fmt.Errorf("print the ratios: %w", err)

@@ -87,7 +87,7 @@ func TestSweepPrintsRatiosToTheGoroutines(t *testing.T) {
 	_, err := s.Sweep(context.Background(), Schedule([]int{10}, []Approach{{Name: "stage06_production"}, {Name: "goroutines"}}, 1))
 
 	require.NoError(t, err)
-	assert.Regexp(t, `\| stage06_production \| 10 \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \|  \|`, tables.String(), "a ratio row for each approach but the goroutines")
+	assert.Regexp(t, `\| stage06_production \| 10 \| \d\.\d\d\d \| \d\.\d\d\d \| \d\.\d\d\d \|  \|`, tables.String(), "a ratio row for each approach but the goroutines")
 }
 
 func TestSweepStopsWhenTheServerIsGone(t *testing.T) {

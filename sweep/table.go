@@ -65,6 +65,11 @@ type Ratio struct {
 	// Broken says one of the two points broke down, so the ratio compares
 	// a system that did not carry the load.
 	Broken bool
+	// Rounds is how many rounds had both runs measured; Low and High are
+	// the smallest and largest ratio of one run to the baseline's run of
+	// the same round, figure by figure (see WithRounds).
+	Rounds    int
+	Low, High [3]float64
 }
 
 // Ratios compares every approach but per with per, at every count where
@@ -101,7 +106,50 @@ func Ratios(points []Point, per string) []Ratio {
 	return ratios
 }
 
-// WriteRatios writes ratios to per as a Markdown table.
+// WithRounds adds to each ratio the spread of the same ratio round by
+// round: each run against the baseline's run of the same round, the two
+// having run one after the other. Where the median ratio sits next to a
+// target, the spread says how often a single round was on either side.
+func WithRounds(ratios []Ratio, runs []Run, per string) []Ratio {
+	type key struct {
+		approach        string
+		requests, round int
+	}
+	byKey := map[key]Run{}
+	for _, r := range runs {
+		if r.Measured {
+			byKey[key{r.Approach, r.Requests, r.Round}] = r
+		}
+	}
+	out := slices.Clone(ratios)
+	for i := range out {
+		r := &out[i]
+		for k, a := range byKey {
+			if k.approach != r.Approach || k.requests != r.Requests {
+				continue
+			}
+			b, ok := byKey[key{per, k.requests, k.round}]
+			if !ok || b.WallMS == 0 || b.CPUMS == 0 || b.PeakRSSKB == 0 {
+				continue
+			}
+			each := [3]float64{float64(a.WallMS) / float64(b.WallMS), float64(a.CPUMS) / float64(b.CPUMS), float64(a.PeakRSSKB) / float64(b.PeakRSSKB)}
+			for j, x := range each {
+				if r.Rounds == 0 || x < r.Low[j] {
+					r.Low[j] = x
+				}
+				if r.Rounds == 0 || x > r.High[j] {
+					r.High[j] = x
+				}
+			}
+			r.Rounds++
+		}
+	}
+	return out
+}
+
+// WriteRatios writes ratios to per as a Markdown table: the ratio of the
+// medians, and with more than one round, the range of the ratios round by
+// round in brackets.
 func WriteRatios(w io.Writer, ratios []Ratio, per string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "| approach | requests | wall ÷ %[1]s | CPU ÷ %[1]s | peak RSS ÷ %[1]s | note |\n", per)
@@ -115,8 +163,18 @@ func WriteRatios(w io.Writer, ratios []Ratio, per string) error {
 		if r.Broken {
 			note = "a run broke down at this count: compare with care"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %s |\n", r.Approach, r.Requests, r.Wall, r.CPU, r.RSS, note)
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", r.Approach, r.Requests,
+			ratioCell(r.Wall, r, 0), ratioCell(r.CPU, r, 1), ratioCell(r.RSS, r, 2), note)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ratioCell is a ratio with three decimals and, over two or more rounds,
+// its range round by round.
+func ratioCell(x float64, r Ratio, figure int) string {
+	if r.Rounds < 2 {
+		return fmt.Sprintf("%.3f", x)
+	}
+	return fmt.Sprintf("%.3f (%.3f–%.3f)", x, r.Low[figure], r.High[figure])
 }

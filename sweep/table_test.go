@@ -50,8 +50,8 @@ func TestRatiosCompareEveryApproachWithGoroutinesAtEachCount(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteRatios(&buf, ratios, "goroutines"))
 	assert.Contains(t, buf.String(), "| approach | requests | wall ÷ goroutines | CPU ÷ goroutines | peak RSS ÷ goroutines | note |")
-	assert.Contains(t, buf.String(), "| stage06_production | 100 | 0.50 | 0.25 | 0.25 |  |")
-	assert.Contains(t, buf.String(), "| threads | 100 | 0.60 | 1.50 | 1.00 |  |")
+	assert.Contains(t, buf.String(), "| stage06_production | 100 | 0.500 | 0.250 | 0.250 |  |")
+	assert.Contains(t, buf.String(), "| threads | 100 | 0.600 | 1.500 | 1.000 |  |")
 	assert.Contains(t, buf.String(), "| stage06_production | 1000 | — | — | — | stage06_production has no figures")
 }
 
@@ -73,4 +73,25 @@ func TestRatiosFlagABrokenPoint(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, WriteRatios(&buf, ratios, "goroutines"))
 	assert.Contains(t, buf.String(), "compare with care")
+}
+
+func TestWithRoundsGivesTheRangeOfTheRatiosRoundByRound(t *testing.T) {
+	runs := []Run{
+		measuredRun("stage06_production", 100, 1, 800, 30, 100, 8),
+		measuredRun("goroutines", 100, 1, 1000, 100, 1000, 6),
+		measuredRun("stage06_production", 100, 2, 900, 60, 200, 8),
+		measuredRun("goroutines", 100, 2, 1000, 100, 1000, 6),
+		measuredRun("stage06_production", 100, 3, 1100, 40, 150, 8),
+		measuredRun("goroutines", 100, 3, 1000, 100, 1000, 6),
+	}
+	ratios := WithRounds(Ratios(Aggregate(runs), "goroutines"), runs, "goroutines")
+
+	require.Len(t, ratios, 1)
+	r := ratios[0]
+	assert.Equal(t, 3, r.Rounds)
+	assert.InDeltaSlice(t, []float64{0.8, 0.3, 0.1}, r.Low[:], 1e-9)
+	assert.InDeltaSlice(t, []float64{1.1, 0.6, 0.2}, r.High[:], 1e-9)
+	var buf bytes.Buffer
+	require.NoError(t, WriteRatios(&buf, ratios, "goroutines"))
+	assert.Contains(t, buf.String(), "| stage06_production | 100 | 0.900 (0.800–1.100) | 0.400 (0.300–0.600) | 0.150 (0.100–0.200) |  |")
 }
