@@ -30,13 +30,6 @@ func Explain(err error, t *Target) error {
 	return err
 }
 
-// Fail prints "program: err" on one line of stderr and exits with status 1.
-// Errors that span lines are folded so that the message stays one line.
-func Fail(program string, err error) {
-	fmt.Fprintf(os.Stderr, "%s: %s\n", program, OneLine(err))
-	os.Exit(1)
-}
-
 // UsageError marks a mistake on the command line. A program exits with
 // status 2 for it, as the flag package does, and with 1 for any other
 // failure, so a script can tell "you called it wrong" from "it went wrong".
