@@ -60,6 +60,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return target.Usagef("refusing to listen on %s: %v; pass -public to accept connections from other machines", *addr, err)
 	}
 
+	// Ask for Ctrl-C before the server says it listens: whoever reads that
+	// line may send the signal at once, and until Notify runs the signal
+	// would kill the process without the stop below.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+
 	cfg := delayserver.Config{Addr: *addr, MaxDelay: *maxDelay, MaxConns: *maxConns}
 	if !*quiet {
 		cfg.Log = stdout
@@ -75,9 +82,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "ask for GET /{delay_ms}/{message}, e.g. curl http://%s/1000/hello answers \"hello\" after 1000 ms (max %v)\n", srv.Addr(), *maxDelay)
 	fmt.Fprintln(stdout, "Ctrl-C stops it")
 
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
 	<-stop
 
 	fmt.Fprintf(stdout, "stopping: waiting up to %v for requests in flight\n", gracePeriod)
