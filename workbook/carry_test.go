@@ -227,7 +227,7 @@ func TestCopyWithoutAHomeFunctionIsReported(t *testing.T) {
 	code, _, stderr := runApp(t, root, "list")
 
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "stage03_echo/thrice.go:5: Thrice is marked twice, but stage 2 has no Thrice marked twice in thrice.go to carry it from; give this body an exercise of its own")
+	assert.Contains(t, stderr, "stage03_echo/thrice.go:5: Thrice is marked twice, but stage 2 marks no Thrice with twice to carry it from; give this body an exercise of its own")
 }
 
 func TestExportMakesCopiesHolesThatSayWhereToWrite(t *testing.T) {

@@ -5,13 +5,13 @@
 // with its home function by the file's path inside the stage folder and the
 // function's name with its receiver, e.g. stage03_waker/poller_epoll.go
 // (*poller).register is the home of stage04_executor/poller_epoll.go
-// (*poller).register.
+// (*poller).register; a copy that moved to another file is matched by name
+// and receiver alone when its home stage marks only one such function.
 
 package main
 
 import (
 	"go/format"
-	"path"
 	"strconv"
 	"strings"
 )
@@ -75,14 +75,34 @@ func linkCopies(m *Manifest, markers []*Marker) ([]copyLink, problems) {
 	for _, mk := range later {
 		home := homes[mk.ID][copyKey(mk)]
 		if home == nil {
+			home = onlyHomeNamed(homes[mk.ID], mk.Func)
+		}
+		if home == nil {
 			e := m.ByID(mk.ID)
-			_, rest := stageOfFile(mk.File)
-			probs.add(mk.File, mk.Line, "%s is marked %s, but stage %d has no %s marked %s in %s to carry it from; give this body an exercise of its own", mk.Func, mk.ID, e.Stage, mk.Func, mk.ID, rest)
+			probs.add(mk.File, mk.Line, "%s is marked %s, but stage %d marks no %s with %s to carry it from; give this body an exercise of its own", mk.Func, mk.ID, e.Stage, mk.Func, mk.ID)
 			continue
 		}
 		links = append(links, copyLink{Home: home, Copy: mk})
 	}
 	return links, probs
+}
+
+// onlyHomeNamed finds the home of a copy that a later stage moved to
+// another file: the one home function of the same name and receiver, or nil
+// when there is none or more than one (a poller's add for epoll and one for
+// kqueue, say).
+func onlyHomeNamed(homes map[string]*Marker, fn string) *Marker {
+	var found *Marker
+	for _, h := range homes {
+		if h.Func != fn {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = h
+	}
+	return found
 }
 
 // checkCopiesIdentical reports every copy whose body or signature is not
@@ -127,15 +147,4 @@ func homeMarkers(markers []*Marker, links []copyLink) []*Marker {
 		}
 	}
 	return out
-}
-
-// homeFileOf is the file a copy in rel is carried from: the same path in
-// the home stage's folder, or "" when rel is not in a later stage.
-func homeFileOf(rel string, homeStage int, folders map[int]string) string {
-	stage, rest := stageOfFile(rel)
-	folder, ok := folders[homeStage]
-	if stage <= homeStage || !ok {
-		return ""
-	}
-	return path.Join(folder, rest)
 }
