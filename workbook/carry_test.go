@@ -150,6 +150,8 @@ func TestCarryAddsAndDropsImportsForTheCarriedBody(t *testing.T) {
 	twice := filepath.Join(root, "stage02_echo", "twice.go")
 	replaceInFile(t, twice, "package echo\n", "package echo\n\nimport \"strconv\"\n")
 	replaceInFile(t, twice, "return x + x", "n, _ := strconv.Atoi(strconv.Itoa(x))\n\treturn n + n")
+	// A blank import is there for its side effects: carry keeps it.
+	replaceInFile(t, filepath.Join(root, "stage03_echo", "twice.go"), "package echo\n", "package echo\n\nimport _ \"embed\"\n")
 
 	res := carryIn(t, root)
 	require.Len(t, res.Filled, 2, printed(res))
@@ -158,7 +160,8 @@ func TestCarryAddsAndDropsImportsForTheCarriedBody(t *testing.T) {
 	assert.Contains(t, string(echo), `"fmt"`, "the carried body uses fmt")
 	assert.Contains(t, string(echo), `"strings"`, "Loud still uses strings")
 	copied := mustRead(t, filepath.Join(root, "stage03_echo", "twice.go"))
-	assert.Contains(t, string(copied), `import "strconv"`)
+	assert.Contains(t, string(copied), `"strconv"`)
+	assert.Contains(t, string(copied), `_ "embed"`, "a blank import must stay")
 	for name, src := range map[string][]byte{"echo.go": echo, "twice.go": copied} {
 		formatted, err := format.Source(src)
 		require.NoError(t, err, name)
@@ -170,7 +173,9 @@ func TestCarryAddsAndDropsImportsForTheCarriedBody(t *testing.T) {
 	// The learner takes strconv out again: the copy drops the import.
 	replaceInFile(t, twice, "n, _ := strconv.Atoi(strconv.Itoa(x))\n\treturn n + n", "return x * 2")
 	carryIn(t, root)
-	assert.NotContains(t, string(mustRead(t, filepath.Join(root, "stage03_echo", "twice.go"))), "strconv")
+	again := string(mustRead(t, filepath.Join(root, "stage03_echo", "twice.go")))
+	assert.NotContains(t, again, "strconv")
+	assert.Contains(t, again, `_ "embed"`, "a blank import must stay")
 }
 
 func TestCarryIsIdempotentAndSilentWhenNothingChanges(t *testing.T) {
@@ -274,4 +279,28 @@ func TestCheckPointsTheLearnerAtTheHomeNotAtCopies(t *testing.T) {
 
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "Replace the panic in Echo in stage02_echo/echo.go with your own code.")
+}
+
+func TestVerifyRestoresHomesAndTheirCopiesAndCarryAgrees(t *testing.T) {
+	p, err := loadProject(carryFixture(t))
+	require.NoError(t, err)
+	var out bytes.Buffer
+
+	probs, err := verify(context.Background(), p, verifyOptions{Jobs: 2}, &out)
+
+	require.NoError(t, err, out.String())
+	assert.Empty(t, probs, out.String())
+	assert.Contains(t, out.String(), "restore twice: ok: 1 must pass, 6 must fail")
+	assert.Contains(t, out.String(), "verify: OK")
+}
+
+func TestReferenceCopyWithAnotherSignatureIsReported(t *testing.T) {
+	root := carryFixture(t)
+	copied := filepath.Join(root, "stage03_echo", "twice.go")
+	replaceInFile(t, copied, "func Twice(x int) int {\n\treturn x + x", "func Twice(y int) int {\n\treturn y + y")
+
+	code, _, stderr := runApp(t, root, "list")
+
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "stage03_echo/twice.go:5: Twice is marked twice but its signature differs from its home in stage02_echo/twice.go (func(x int) int); carry could not fill it, so give it an exercise of its own")
 }
