@@ -304,3 +304,18 @@ func TestReferenceCopyWithAnotherSignatureIsReported(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "stage03_echo/twice.go:5: Twice is marked twice but its signature differs from its home in stage02_echo/twice.go (func(x int) int); carry could not fill it, so give it an exercise of its own")
 }
+
+func TestAStudentsBrokenHomeDoesNotBlockTheOtherCommands(t *testing.T) {
+	p, err := loadProject(carryFixture(t))
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "student")
+	require.NoError(t, exportStudentEdition(p, dir))
+	// The learner deletes the marker of twice's home by mistake.
+	replaceInFile(t, filepath.Join(dir, "stage02_echo", "twice.go"), "//workbook:exercise twice\n", "")
+
+	code, stdout, stderr := runApp(t, dir, "list")
+
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "twice")
+	assert.Empty(t, printed(carryIn(t, dir)), "a copy without a home is left as it is")
+}

@@ -35,11 +35,13 @@ func loadProject(root string) (*Project, error) {
 	markers, probs := scanMarkers(root, files)
 	probs = append(probs, validateProject(root, m, markers)...)
 	links, linkProbs := linkCopies(m, markers)
-	probs = append(probs, linkProbs...)
 	student := isStudentEdition(root)
 	if !student {
-		// In a student edition a copy differs from its home until carry
-		// fills it; in the reference every copy must be its home's twin.
+		// In the reference every copy must have a home and be its twin. In
+		// a student edition a copy differs from its home until carry fills
+		// it, and a home the learner has broken (a file that does not
+		// parse, say) only keeps carry from filling its copies.
+		probs = append(probs, linkProbs...)
 		probs = append(probs, checkCopiesIdentical(links)...)
 	}
 	if err := probs.err(); err != nil {
