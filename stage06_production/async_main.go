@@ -38,7 +38,7 @@ func NewAsyncMain(requests int, spawner Spawner, request func(i int) Task) *Asyn
 
 // Poll runs async_main's body once.
 //
-//workbook:exercise s04-async-main
+//workbook:exercise s06-async-main
 func (m *AsyncMain) Poll(Waker) Poll[struct{}] {
 	if m.done {
 		return Failed[struct{}](errPolledAfterDone)

@@ -67,7 +67,7 @@ func NewExecutor(name string, out io.Writer) *Executor {
 // abandoned: each is closed (if it holds sockets, they are released) and
 // dropped.
 //
-//workbook:exercise s04-spawn
+//workbook:exercise s06-drive
 func (e *Executor) BlockOn(main Task) error {
 	e.Spawn(main)
 	for {

@@ -155,7 +155,7 @@ type HTTPGetFuture struct {
 // early or late, comes as a wake-up. (After a wake-up the read is tried at
 // once: the wake-up was that answer's announcement, and no second one comes.)
 //
-//workbook:exercise s03-http-poll
+//workbook:exercise s06-http-poll
 func (f *HTTPGetFuture) Poll(w Waker) Poll[string] {
 	for {
 		switch f.state {
@@ -330,7 +330,7 @@ func (f *HTTPGetFuture) sendRequest() (sent bool, err error) {
 // f.unsent for the next poll. EINTR means a signal interrupted the call
 // before anything was written, so the write is simply tried again.
 //
-//workbook:exercise s01-socket-io
+//workbook:exercise s06-raw-socket-io
 func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 	for len(f.unsent) > 0 {
 		n, err := rawWrite(f.fd, f.unsent)
@@ -355,7 +355,7 @@ func (f *HTTPGetFuture) writeRequest() (sent bool, err error) {
 // so one poll collects all the bytes that have arrived. A read of 0 bytes is
 // EOF.
 //
-//workbook:exercise s01-socket-io
+//workbook:exercise s06-raw-socket-io
 func (f *HTTPGetFuture) readResponse() (eof bool, err error) {
 	var chunk [4096]byte
 	for {

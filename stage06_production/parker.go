@@ -58,7 +58,7 @@ func (p Parker) Park() {
 // Unpark leaves a token, unless one is already waiting, and never blocks. It
 // may be called from any goroutine, any number of times.
 //
-//workbook:exercise s03-parker
+//workbook:exercise s06-drive
 func (p Parker) Unpark() {
 	select {
 	case p.token <- struct{}{}:

@@ -93,7 +93,7 @@ func newPoller() (*poller, error) {
 // Adding a socket that is already ready is safe: epoll checks readiness at
 // the moment of adding and queues an event straight away.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (p *poller) add(fd, id int, interest Interest) error {
 	if !interest.valid() {
 		return fmt.Errorf("epoll: register fd %d: interest %#x is neither Readable nor Writable", fd, uint8(interest))
@@ -138,7 +138,7 @@ func (p *poller) forget(int) {}
 // so with n == 0 and no error, and the caller looks at its timers and waits
 // again.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (p *poller) wait(ready []int, timeout time.Duration) (int, error) {
 	events := p.events[:min(len(ready), len(p.events))]
 	n, err := unix.EpollWait(p.epfd, events, epollTimeout(timeout))

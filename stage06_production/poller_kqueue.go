@@ -130,7 +130,7 @@ func kqueueChanges(buf *[2]unix.Kevent_t, fd int, interest Interest, flags int) 
 // EEXIST. The table gives the same answer here, since a second add is a bug
 // in the caller on either system.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (p *poller) add(fd, id int, interest Interest) error {
 	if !interest.valid() {
 		return fmt.Errorf("kqueue: register fd %d: interest %#x is neither Readable nor Writable", fd, uint8(interest))
@@ -152,7 +152,7 @@ func (p *poller) add(fd, id int, interest Interest) error {
 // remove stops watching fd: it deletes the filters add gave it and forgets
 // the fd. It mirrors add so closely that it is part of the same exercise.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (p *poller) remove(fd int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -191,7 +191,7 @@ func (p *poller) forget(fd int) {
 // a signal: EINTR gives n == 0 and no error, and the caller looks at its
 // timers and waits again.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (p *poller) wait(ready []int, timeout time.Duration) (int, error) {
 	var limit *unix.Timespec
 	if timeout >= 0 {

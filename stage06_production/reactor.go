@@ -182,7 +182,7 @@ func (r *Reactor) NextID() int {
 // at once, on the reactor's thread, and an event for an id without a waker
 // is dropped; with edge-triggering it would not come again.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (r *Reactor) Register(fd, id int, interest Interest) error {
 	r.fdLife.RLock()
 	defer r.fdLife.RUnlock()
@@ -262,7 +262,7 @@ func (r *Reactor) Forget(fd, id int) {
 // thread already inside epoll_wait keeps waiting on the instance, closed or
 // not.)
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (r *Reactor) Close() error {
 	r.closeOnce.Do(func() {
 		r.closing.Store(true)
@@ -295,7 +295,7 @@ func closeFD(what string, fd int) error {
 // poller, its fd numbers may belong to other files, and a timer added at
 // that moment must not write into one of them.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-drive
 func (r *Reactor) wakeLoop() error {
 	r.fdLife.RLock()
 	defer r.fdLife.RUnlock()
@@ -308,7 +308,7 @@ func (r *Reactor) wakeLoop() error {
 // eventLoop is the reactor's own thread (NewReactor, -reactor shared): one
 // Turn after another, until the reactor stops.
 //
-//workbook:exercise s04-reactor-close
+//workbook:exercise s06-turn
 func (r *Reactor) eventLoop() {
 	for r.Turn(nil) {
 	}

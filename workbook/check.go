@@ -43,6 +43,9 @@ func (a *app) cmdCheck(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.stdout, "Every exercise passed its last check. `go run ./workbook check all` runs them all again.")
 		return nil
 	}
+	if err := carryAndReport(p, a.stdout); err != nil {
+		return err
+	}
 	results, err := checkExercises(ctx, p, st, list)
 	if err != nil {
 		return err
@@ -118,7 +121,7 @@ func printFailureDetail(w io.Writer, p *Project, st *State, r *ExerciseResult, v
 	e := r.Exercise
 	if r.Status == StatusNotDone {
 		var where []string
-		for _, mk := range stillPanicking(p.MarkersOf(e.ID)) {
+		for _, mk := range stillPanicking(p.HomeMarkersOf(e.ID)) {
 			where = append(where, fmt.Sprintf("%s in %s", mk.Func, mk.File))
 		}
 		fmt.Fprintf(w, "    Replace the panic in %s with your own code.\n", joinAnd(where))

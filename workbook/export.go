@@ -172,7 +172,7 @@ func writeEdition(p *Project, dir string, stub func(id string) bool) error {
 			}
 			continue
 		}
-		if err := writeStubbed(src, dst, stub); err != nil {
+		if err := writeStubbed(p, rel, dst, stub); err != nil {
 			return err
 		}
 	}
@@ -193,21 +193,26 @@ func (p *Project) markedFiles() []string {
 // the other files keep their content and so their build cache entries.
 func writeMarkedFiles(p *Project, dir string, stub func(string) bool) error {
 	for _, rel := range p.markedFiles() {
-		src := filepath.Join(p.Root, filepath.FromSlash(rel))
-		if err := writeStubbed(src, filepath.Join(dir, filepath.FromSlash(rel)), stub); err != nil {
+		if err := writeStubbed(p, rel, filepath.Join(dir, filepath.FromSlash(rel)), stub); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeStubbed writes the stubbed version of one marked file.
-func writeStubbed(src, dst string, stub func(string) bool) error {
+// writeStubbed writes the stubbed version of the marked file rel, each
+// copy's doc comment saying which file its body is carried from.
+func writeStubbed(p *Project, rel, dst string, stub func(string) bool) error {
+	src := filepath.Join(p.Root, filepath.FromSlash(rel))
 	data, err := os.ReadFile(src)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	out, _, err := stubSource(src, data, stub)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	out, err = addCarryNotes(src, out, p.copyHomes(rel))
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

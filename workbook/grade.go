@@ -77,6 +77,10 @@ func grade(ctx context.Context, p *Project, stderr io.Writer) (*gradeReport, err
 	if err != nil {
 		return nil, err
 	}
+	// What carry fills goes to stderr: stdout may be the report itself.
+	if err := carryAndReport(p, stderr); err != nil {
+		return nil, err
+	}
 	results, err := checkExercises(ctx, p, st, p.Manifest.Exercises)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,9 @@ For learners:
   hint ID [--all]            the next hint for an exercise (--all: every hint)
   watch                      check the current exercise whenever a .go file
                              changes; Ctrl-C stops
+  carry                      copy each exercise's body from its home stage
+                             into the later stages that repeat it (check,
+                             watch and grade do this first)
   diff A B                   what changed between two stages, e.g. diff 1 2
 
 For teachers and maintainers:
@@ -90,6 +93,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 		"check":  a.cmdCheck,
 		"hint":   a.cmdHint,
 		"watch":  a.cmdWatch,
+		"carry":  a.cmdCarry,
 		"diff":   a.cmdDiff,
 		"export": a.cmdExport,
 		"grade":  a.cmdGrade,

@@ -27,8 +27,13 @@ type Marker struct {
 	File string // slash path relative to the module root
 	Line int    // line of the marker comment
 	Func string // Name, or (*Recv).Name for a method
+	// Signature is the receiver and the parameters and results with their
+	// names, as carry needs them to match between a home and its copy.
+	Signature string
 	// Body is the reference solution: the source between the braces.
 	Body string
+	// bodyStart is the offset of Body in the file, where carry splices.
+	bodyStart int
 }
 
 // Pos is the marker's file:line for messages.
@@ -119,15 +124,37 @@ func parseMarkers(name string, src []byte) ([]*Marker, problems) {
 			start := fset.Position(fn.Body.Lbrace).Offset + 1
 			end := fset.Position(fn.Body.Rbrace).Offset
 			markers = append(markers, &Marker{
-				ID:   fields[0],
-				File: name,
-				Line: line,
-				Func: funcName(fn),
-				Body: string(src[start:end]),
+				ID:        fields[0],
+				File:      name,
+				Line:      line,
+				Func:      funcName(fn),
+				Signature: signature(fn),
+				Body:      string(src[start:end]),
+				bodyStart: start,
 			})
 		}
 	}
 	return markers, probs
+}
+
+// signature prints a function's receiver and type with every name in
+// them, e.g. "(c *Counter) func(n int) error".
+func signature(fn *ast.FuncDecl) string {
+	var b strings.Builder
+	if fn.Recv != nil {
+		for _, field := range fn.Recv.List {
+			b.WriteString("(")
+			for i, n := range field.Names {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(n.Name)
+			}
+			b.WriteString(" " + types.ExprString(field.Type) + ") ")
+		}
+	}
+	b.WriteString(types.ExprString(fn.Type))
+	return b.String()
 }
 
 // funcName spells a function as a reader would look for it: Name, or

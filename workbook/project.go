@@ -14,6 +14,9 @@ type Project struct {
 	Files    []string // slash paths relative to Root
 	Manifest *Manifest
 	Markers  []*Marker
+	// Copies ties each marked function of a later stage to the home
+	// function it is carried from (see copies.go).
+	Copies []copyLink
 	// Student is true in an exported student edition.
 	Student bool
 }
@@ -31,6 +34,16 @@ func loadProject(root string) (*Project, error) {
 	}
 	markers, probs := scanMarkers(root, files)
 	probs = append(probs, validateProject(root, m, markers)...)
+	links, linkProbs := linkCopies(m, markers)
+	student := isStudentEdition(root)
+	if !student {
+		// In the reference every copy must have a home and be its twin. In
+		// a student edition a copy differs from its home until carry fills
+		// it, and a home the learner has broken (a file that does not
+		// parse, say) only keeps carry from filling its copies.
+		probs = append(probs, linkProbs...)
+		probs = append(probs, checkCopiesIdentical(links)...)
+	}
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
@@ -39,8 +52,15 @@ func loadProject(root string) (*Project, error) {
 		Files:    files,
 		Manifest: m,
 		Markers:  markers,
-		Student:  isStudentEdition(root),
+		Copies:   links,
+		Student:  student,
 	}, nil
+}
+
+// HomeMarkersOf lists the marked functions of one exercise that the
+// learner writes: those in its home stage, not the copies carry fills.
+func (p *Project) HomeMarkersOf(id string) []*Marker {
+	return homeMarkers(p.MarkersOf(id), p.Copies)
 }
 
 // MarkersOf lists the marked functions of one exercise.

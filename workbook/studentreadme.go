@@ -43,6 +43,12 @@ go run ./workbook diff 1 2   # what changed between two stages
 A check that fails shows the first failing assertion and a hint. Your
 progress is remembered in .workbook/state.json, which git ignores.
 
+You write each exercise once, in the stage that introduces it. A later stage
+that repeats the function holds a copy, whose doc comment names the file to
+write it in; ` + "`go run ./workbook carry`" + ` fills every copy with your body, and
+check, watch and grade do that first, so later stages run on your own code.
+Edit the first one, never a copy: the next carry overwrites copies.
+
 ## Exercises
 
 `)

@@ -7,9 +7,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"path"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -29,6 +31,18 @@ type variantTester struct {
 func (vt *variantTester) run(ctx context.Context, tr *testRunner, v variant) (map[TestRef]*TestOutcome, []string, error) {
 	if err := writeMarkedFiles(vt.p, tr.Dir, func(id string) bool { return !v.Restored[id] }); err != nil {
 		return nil, nil, err
+	}
+	// A restored exercise is restored in its home and, through carry, in
+	// its copies. The reference's copies equal their homes, so writing
+	// them by id above already did what carry does; carry must agree.
+	carried, err := carry(tr.Dir, vt.p.Manifest, vt.p.markedFiles())
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(carried.Filled) > 0 || len(carried.Skipped) > 0 {
+		var b strings.Builder
+		carried.print(&b)
+		return nil, nil, fmt.Errorf("carry changed the variant, so its copies are not their homes' twins:\n%s", b.String())
 	}
 	touched := map[string]bool{}
 	for _, mk := range vt.p.Markers {

@@ -64,6 +64,10 @@ func (a *app) watchCheck(ctx context.Context, root string) {
 		fmt.Fprintln(a.stdout, "Every exercise passes. Ctrl-C to stop watching.")
 		return
 	}
+	if err := carryAndReport(p, a.stdout); err != nil {
+		fmt.Fprintf(a.stdout, "%v\n", err)
+		return
+	}
 	results, err := checkExercises(ctx, p, st, []*Exercise{next})
 	if err != nil {
 		if ctx.Err() == nil {
