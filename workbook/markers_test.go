@@ -27,7 +27,7 @@ func Also[T any](x T) T { return x }
 
 type Waker struct{ n int }
 `
-	ms, probs := parseMarkers("stage03/waker.go", []byte(src))
+	ms, probs, _ := parseMarkers("stage03/waker.go", []byte(src))
 	require.Empty(t, probs)
 	require.Len(t, ms, 2)
 	assert.Equal(t, "s03-wake", ms[0].ID)
@@ -78,7 +78,7 @@ func TestParseMarkersReportsMistakesWithFileAndLine(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, probs := parseMarkers("x.go", []byte(c.src))
+			_, probs, _ := parseMarkers("x.go", []byte(c.src))
 			require.NotEmpty(t, probs, "the mistake went unnoticed")
 			assert.Contains(t, probs[0], c.want)
 		})
@@ -99,7 +99,7 @@ func TestScanMarkersSkipsTestdataAndNestedModules(t *testing.T) {
 	})
 	files, err := listProjectFiles(root)
 	require.NoError(t, err)
-	ms, probs := scanMarkers(root, files)
+	ms, _, probs := scanMarkers(root, files)
 	require.Empty(t, probs)
 	require.Len(t, ms, 1, "only a/a.go belongs to the module's build")
 	assert.Equal(t, "a/a.go", ms[0].File)

@@ -14,12 +14,17 @@ type Project struct {
 	Files    []string // slash paths relative to Root
 	Manifest *Manifest
 	Markers  []*Marker
+	// Broken lists the files with marked bodies that do not parse; their
+	// markers were found from their lines (syntaxerror.go).
+	Broken []*parseFailure
 	// Student is true in an exported student edition.
 	Student bool
 }
 
 // loadProject reads and validates the workbook at root. Any inconsistency
-// between manifest, markers and tests is an error listing every problem.
+// between manifest, markers and tests is an error listing every problem. A
+// file that does not parse is not one: it is kept in Broken, for the
+// commands to report where it matters.
 func loadProject(root string) (*Project, error) {
 	files, err := listProjectFiles(root)
 	if err != nil {
@@ -29,7 +34,7 @@ func loadProject(root string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	markers, probs := scanMarkers(root, files)
+	markers, broken, probs := scanMarkers(root, files)
 	probs = append(probs, validateProject(root, m, markers)...)
 	if err := probs.err(); err != nil {
 		return nil, err
@@ -39,6 +44,7 @@ func loadProject(root string) (*Project, error) {
 		Files:    files,
 		Manifest: m,
 		Markers:  markers,
+		Broken:   broken,
 		Student:  isStudentEdition(root),
 	}, nil
 }
