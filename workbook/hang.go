@@ -167,6 +167,14 @@ func (sa *stopAnalyzer) studentFrame(goroutines []*goroutineStack) string {
 					return fmt.Sprintf("%s:%d in %s (exercise %s)", rel, f.Line, mk.Func, mk.ID)
 				}
 			}
+			for _, mk := range sa.markers {
+				// A call inlined into its caller and stopped in a loop
+				// that makes no calls can be printed with a line outside
+				// its body: the function's name still tells which it is.
+				if mk.File == rel && mk.Func == shortFunc(f.Func) {
+					return fmt.Sprintf("%s:%d in %s (exercise %s; somewhere in its body, Go did not record the line)", rel, mk.BodyStart, mk.Func, mk.ID)
+				}
+			}
 			if fallback == "" {
 				fallback = fmt.Sprintf("%s:%d in %s", rel, f.Line, shortFunc(f.Func))
 			}
