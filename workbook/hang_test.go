@@ -143,7 +143,7 @@ func TestRunnerReportsAHangOnceAndRunsOtherExercisesAgain(t *testing.T) {
 		}
 	}}
 	tr.Owners = map[TestRef][]string{
-		{"hang", "TestASpinReturns"}:     {"spin"},
+		{"hang", "TestASpinReturns"}:      {"spin"},
 		{"hang", "TestBSpinReturnsAgain"}: {"spin"},
 		{"hang", "TestCFineReturns"}:      {"fine"},
 	}
