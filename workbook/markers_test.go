@@ -71,10 +71,6 @@ func TestParseMarkersReportsMistakesWithFileAndLine(t *testing.T) {
 			src:  "package p\n\n//workbook:exercise a\nfunc F()\n",
 			want: "x.go:3: marker \"a\" is on a function without a body",
 		},
-		"syntax error": {
-			src:  "package p\n\nfunc F( {\n//workbook:exercise a\n",
-			want: "x.go:0: cannot parse",
-		},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -83,6 +79,14 @@ func TestParseMarkersReportsMistakesWithFileAndLine(t *testing.T) {
 			assert.Contains(t, probs[0], c.want)
 		})
 	}
+}
+
+func TestParseMarkersGivesTheFirstSyntaxErrorWithItsPosition(t *testing.T) {
+	ms, probs, pf := parseMarkers("x.go", []byte("package p\n\nfunc F( {\n//workbook:exercise a\n"))
+	assert.Empty(t, ms)
+	assert.Empty(t, probs, "a syntax error is not a marker mistake")
+	require.NotNil(t, pf)
+	assert.Equal(t, "x.go:3:9: syntax error: expected ')', found '{'; fix it and run again", pf.Message())
 }
 
 func TestScanMarkersSkipsTestdataAndNestedModules(t *testing.T) {
