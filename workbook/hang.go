@@ -26,7 +26,8 @@ type stopReport struct {
 	// Student is where the learner's code was: "dir/file.go:12 in Func".
 	Student string
 	// Waiting is the test's own line, in its _test.go, and what the
-	// test's goroutine was doing there, e.g. "x_test.go:40 (chan receive)".
+	// test was doing there: waiting on a channel, say, or for a call into
+	// the learner's code to return.
 	Waiting string
 	// Explains is the test function's doc comment: what the test checks.
 	Explains []string
@@ -94,17 +95,34 @@ func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeou
 	}
 	rep.Student = sa.studentFrame(order)
 	if g := testGoroutine(dump, test); g != nil {
-		for _, f := range g.Frames {
-			if rel, ok := sa.rel(f.File); ok && strings.HasSuffix(rel, "_test.go") {
-				rep.Waiting = fmt.Sprintf("%s:%d in %s (%s)", rel, f.Line, shortFunc(f.Func), g.State)
-				break
-			}
-		}
+		rep.Waiting = sa.testFrame(g)
 	}
 	if !rep.TimedOut {
 		rep.Explains = sa.testDoc(test)
 	}
 	return rep
+}
+
+// testFrame describes the innermost frame of the test goroutine g that is
+// in a _test.go file: where the test called into the learner's code that
+// is still running, or where the test itself waits, and for what.
+func (sa *stopAnalyzer) testFrame(g *goroutineStack) string {
+	inCode := false // an inner frame is the learner's code
+	for _, f := range g.Frames {
+		rel, ok := sa.rel(f.File)
+		if !ok {
+			continue
+		}
+		if !strings.HasSuffix(rel, "_test.go") {
+			inCode = true
+			continue
+		}
+		if inCode {
+			return fmt.Sprintf("%s:%d in %s called it and is still waiting for it to return", rel, f.Line, shortFunc(f.Func))
+		}
+		return fmt.Sprintf("%s:%d in %s is waiting (%s)", rel, f.Line, shortFunc(f.Func), g.State)
+	}
+	return ""
 }
 
 // relatedFirst orders the goroutines of dump: the test's own goroutine,
@@ -139,13 +157,20 @@ func (sa *stopAnalyzer) relatedFirst(dump []*goroutineStack, test string) []*gor
 	return append(first, rest...)
 }
 
-// testGoroutine is the goroutine running the test function itself.
+// testGoroutine is the goroutine running the test function itself, or,
+// when the test function has returned and its cleanups run (a helper's
+// t.Cleanup, say), the goroutine the testing package started for a test.
 func testGoroutine(dump []*goroutineStack, test string) *goroutineStack {
 	for _, g := range dump {
 		for _, f := range g.Frames {
 			if shortFunc(f.Func) == test {
 				return g
 			}
+		}
+	}
+	for _, g := range dump {
+		if g.CreatedBy == "testing.(*T).Run" {
+			return g
 		}
 	}
 	return nil

@@ -28,7 +28,7 @@ func TestHangReportPutsTheLearnersLineFirstAndThenTheTestsWait(t *testing.T) {
 	assert.Equal(t, "TestPollLoopHangs did not finish within 1s", rep.Reason())
 	assert.Equal(t, []string{
 		"your code: stage/loop.go:9 in PollLoop (exercise poll-loop)",
-		"the test: stage/loop_test.go:6 in TestPollLoopHangs (sleep)",
+		"the test: stage/loop_test.go:6 in TestPollLoopHangs called it and is still waiting for it to return",
 	}, rep.Lines())
 }
 
@@ -38,7 +38,7 @@ func TestHangReportFindsTheLearnersLineOnAGoroutineTheTestStarted(t *testing.T) 
 	rep := newStopAnalyzer(dumpRoot, "stage", recordedMarkers).analyze("TestUnparkBlocks", lines, timeout)
 
 	assert.Equal(t, "stage/loop.go:18 in (*Parker).Unpark (exercise unpark)", rep.Student)
-	assert.Equal(t, "stage/loop_test.go:16 in TestUnparkBlocks (chan receive)", rep.Waiting,
+	assert.Equal(t, "stage/loop_test.go:16 in TestUnparkBlocks is waiting (chan receive)", rep.Waiting,
 		"the test goroutine waits for the goroutine it started")
 }
 
