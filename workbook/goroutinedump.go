@@ -40,6 +40,10 @@ type goroutineStack struct {
 	// CreatorID the goroutine that ran that statement (0 when not printed).
 	CreatedBy string
 	CreatorID int
+	// Unavailable is set when the goroutine was running on another thread
+	// as the dump was printed, so Go could not show its stack. A loop that
+	// never waits is often caught that way.
+	Unavailable bool
 }
 
 var (
@@ -89,6 +93,10 @@ func parseGoroutineDump(lines []string) []*goroutineStack {
 				cur.Frames = append(cur.Frames, stackFrame{Func: pendingFunc, File: m[1], Line: line})
 			}
 			pendingFunc, pendingCreated = "", false
+			continue
+		}
+		if strings.HasSuffix(l, "stack unavailable") {
+			cur.Unavailable = true
 			continue
 		}
 		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "...") {

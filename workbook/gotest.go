@@ -323,13 +323,13 @@ func (pr *packageRun) stoppers(p *PackageResult) map[string]*stopReport {
 	}
 	if timedOut {
 		for _, name := range running {
-			stops[name] = sa.analyze(name, lines, timeout)
+			stops[name] = sa.analyze(name, lines, timeout, pr.tr.Owners[TestRef{Dir: pr.dir, Name: name}])
 		}
 		return stops
 	}
 	if _, crashed := panicValue(lines); crashed {
 		if culprit := crashCulprit(lines, p, running); culprit != "" {
-			stops[culprit] = sa.analyze(culprit, lines, nil)
+			stops[culprit] = sa.analyze(culprit, lines, nil, pr.tr.Owners[TestRef{Dir: pr.dir, Name: culprit}])
 		}
 	}
 	return stops

@@ -13,7 +13,9 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -78,8 +80,9 @@ func newStopAnalyzer(root, dir string, markers []*Marker) *stopAnalyzer {
 }
 
 // analyze explains why test stopped, from the output of its binary (the
-// test's lines and the package's). timedOut tells a hang from a crash.
-func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeout) *stopReport {
+// test's lines and the package's). timeout is nil for a crash. exercises
+// are the ids of the exercises that list the test.
+func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeout, exercises []string) *stopReport {
 	rep := &stopReport{Test: test}
 	if timeout != nil {
 		rep.TimedOut, rep.After = true, timeout.After
@@ -94,6 +97,9 @@ func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeou
 		order = dump // the panicking goroutine comes first
 	}
 	rep.Student = sa.studentFrame(order)
+	if rep.Student == "" && timeout != nil {
+		rep.Student = sa.unseenLoop(dump, test, exercises)
+	}
 	if g := testGoroutine(dump, test); g != nil {
 		rep.Waiting = sa.testFrame(g)
 	}
@@ -103,26 +109,59 @@ func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeou
 	return rep
 }
 
-// testFrame describes the innermost frame of the test goroutine g that is
-// in a _test.go file: where the test called into the learner's code that
-// is still running, or where the test itself waits, and for what.
+// testFrame describes where the test goroutine g left the test's own code:
+// going inwards from the test function through the _test.go frames (its
+// helpers, its closures), the last of them, and what happens there: a call
+// into the learner's code that has not returned, or a wait of the test's
+// own (on a channel, say). Test doubles that the learner's code calls back
+// are further in and do not count.
 func (sa *stopAnalyzer) testFrame(g *goroutineStack) string {
-	inCode := false // an inner frame is the learner's code
-	for _, f := range g.Frames {
-		rel, ok := sa.rel(f.File)
+	last := -1
+	for i := len(g.Frames) - 1; i >= 0; i-- {
+		rel, ok := sa.rel(g.Frames[i].File)
 		if !ok {
-			continue
+			if last >= 0 {
+				break // the test called into Go's own packages
+			}
+			continue // testing.tRunner and the like, outside the test
 		}
 		if !strings.HasSuffix(rel, "_test.go") {
-			inCode = true
-			continue
+			break
 		}
-		if inCode {
+		last = i
+	}
+	if last < 0 {
+		return ""
+	}
+	f := g.Frames[last]
+	rel, _ := sa.rel(f.File)
+	if last > 0 {
+		if inner, ok := sa.rel(g.Frames[last-1].File); ok && !strings.HasSuffix(inner, "_test.go") {
 			return fmt.Sprintf("%s:%d in %s called it and is still waiting for it to return", rel, f.Line, shortFunc(f.Func))
 		}
-		return fmt.Sprintf("%s:%d in %s is waiting (%s)", rel, f.Line, shortFunc(f.Func), g.State)
 	}
-	return ""
+	return fmt.Sprintf("%s:%d in %s is waiting (%s)", rel, f.Line, shortFunc(f.Func), g.State)
+}
+
+// unseenLoop explains a hang whose dump shows none of the learner's code
+// because the goroutine running it was on another thread, as a loop that
+// never waits often is: it names the bodies of the test's exercises in
+// this package, the likeliest place, and says why there is no line.
+func (sa *stopAnalyzer) unseenLoop(dump []*goroutineStack, test string, exercises []string) string {
+	g := testGoroutine(dump, test)
+	if g == nil || !g.Unavailable {
+		return ""
+	}
+	var where []string
+	for _, mk := range sa.markers {
+		if slices.Contains(exercises, mk.ID) && path.Dir(mk.File) == sa.dir {
+			where = append(where, fmt.Sprintf("%s at %s:%d", mk.Func, mk.File, mk.BodyStart))
+		}
+	}
+	if len(where) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("probably a loop that never waits, in %s: the test's goroutine was running and Go could not show its line", strings.Join(where, " or "))
 }
 
 // relatedFirst orders the goroutines of dump: the test's own goroutine,
