@@ -55,9 +55,10 @@ func (s *stopReport) Lines() []string {
 	if s.Waiting != "" {
 		out = append(out, "the test: "+s.Waiting)
 	}
-	if len(s.Explains) > 0 {
-		out = append(out, s.Test+" checks:")
-		for _, l := range s.Explains {
+	for i, l := range s.Explains {
+		if i == 0 {
+			out = append(out, "about the test: "+l)
+		} else {
 			out = append(out, "  "+l)
 		}
 	}

@@ -201,8 +201,7 @@ func TestRunnerExplainsACrashWithTheTestsDocComment(t *testing.T) {
 	require.NotNil(t, crashed.Stop)
 	assert.Equal(t, []string{
 		"panic: escaped",
-		"TestDGoroutinePanics checks:",
-		"  TestDGoroutinePanics checks that a panic stays where it can be",
+		"about the test: TestDGoroutinePanics checks that a panic stays where it can be",
 		"  recovered.",
 	}, crashed.Stop.Lines())
 }
