@@ -18,9 +18,9 @@ package main
 
 import (
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // stackFrame is one call in a goroutine's stack.
@@ -127,8 +127,25 @@ func shortFunc(name string) string {
 
 // testTimeout is what a test binary says when -test.timeout ends it.
 type testTimeout struct {
-	After   string   // the limit as printed, e.g. "20s"
-	Running []string // the tests still running, top-level names
+	After   string        // the binary's limit as printed, e.g. "20s"
+	Running []runningTest // the tests still running
+}
+
+// runningTest is a test that was still running at a timeout, and for how
+// long it had run, to the second (negative if not printed).
+type runningTest struct {
+	Name string // top-level name
+	For  time.Duration
+}
+
+// runningFor is how long test had been running, or false if it was not.
+func (t *testTimeout) runningFor(test string) (time.Duration, bool) {
+	for _, r := range t.Running {
+		if r.Name == test {
+			return r.For, true
+		}
+	}
+	return 0, false
 }
 
 // parseTestTimeout finds the timeout panic in lines:
@@ -146,10 +163,17 @@ func parseTestTimeout(lines []string) (*testTimeout, bool) {
 		j := i + 1
 		if j < len(lines) && strings.TrimSpace(lines[j]) == "running tests:" {
 			for j++; j < len(lines) && strings.HasPrefix(lines[j], "\t\t"); j++ {
-				name, _, _ := strings.Cut(strings.TrimSpace(lines[j]), " ")
+				name, dur, _ := strings.Cut(strings.TrimSpace(lines[j]), " ")
 				top, _, _ := strings.Cut(name, "/")
-				if top != "" && !slices.Contains(t.Running, top) {
-					t.Running = append(t.Running, top)
+				d, err := time.ParseDuration(strings.Trim(dur, "()"))
+				if err != nil {
+					d = -1
+				}
+				if top == "" {
+					continue
+				}
+				if _, seen := t.runningFor(top); !seen {
+					t.Running = append(t.Running, runningTest{Name: top, For: d})
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,7 +74,7 @@ func TestTestTimeoutNamesTheLimitAndTheRunningTests(t *testing.T) {
 	got, ok := parseTestTimeout(readDump(t, "timeout_loop.txt"))
 	require.True(t, ok)
 	assert.Equal(t, "1s", got.After)
-	assert.Equal(t, []string{"TestPollLoopHangs"}, got.Running)
+	assert.Equal(t, []runningTest{{Name: "TestPollLoopHangs", For: time.Second}}, got.Running)
 
 	_, ok = parseTestTimeout(readDump(t, "crash_goroutine.txt"))
 	assert.False(t, ok, "a crash is not a timeout")

@@ -319,10 +319,23 @@ func (pr *packageRun) stoppers(p *PackageResult) map[string]*stopReport {
 	timeout, timedOut := parseTestTimeout(lines)
 	if !timedOut && slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, testKilledPrefix) }) {
 		// Too wedged even to print its own timeout: the runner killed it.
-		timeout, timedOut = &testTimeout{After: pr.tr.timeout().String(), Running: running}, true
+		timeout, timedOut = &testTimeout{After: pr.tr.timeout().String()}, true
+		for _, name := range running {
+			timeout.Running = append(timeout.Running, runningTest{Name: name, For: pr.tr.timeout()})
+		}
 	}
 	if timedOut {
+		// The limit is for the whole binary. A test that had used only a
+		// small part of it when the time ran out did not hang: the tests
+		// before it took the time (each waiting for a deadline of its own,
+		// say), and it runs again. Unless no test finished at all, which
+		// would leave nothing but the same wait again.
+		anyFinished := len(p.Tests) > len(running)
 		for _, name := range running {
+			d, _ := timeout.runningFor(name)
+			if anyFinished && d >= 0 && d < pr.tr.timeout()/2 {
+				continue
+			}
 			stops[name] = sa.analyze(name, lines, timeout, pr.tr.Owners[TestRef{Dir: pr.dir, Name: name}])
 		}
 		return stops

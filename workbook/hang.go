@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // stopReport explains one test whose binary stopped under it.
@@ -87,6 +88,9 @@ func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeou
 	rep := &stopReport{Test: test}
 	if timeout != nil {
 		rep.TimedOut, rep.After = true, timeout.After
+		if d, _ := timeout.runningFor(test); d > 0 {
+			rep.After = d.Round(time.Second).String()
+		}
 	} else {
 		rep.Panic, _ = panicValue(lines)
 	}

@@ -191,6 +191,42 @@ func TestRunnerReportsAHangOnceAndRunsOtherExercisesAgain(t *testing.T) {
 	assert.Contains(t, out.String(), "go test -count=1 -timeout=20s -run '^TestASpinReturns$' ./hang")
 }
 
+func TestRunnerRunsAgainATestCaughtByTheTimeOthersTook(t *testing.T) {
+	// Three tests that each take a while (as tests waiting for their own
+	// deadlines do) run out a binary's limit together; the one running
+	// when it ran out had used only a little of it and is not to blame.
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		"slow/slow.go": "// Package slow has tests that take a while.\npackage slow\n",
+		"slow/slow_test.go": `package slow
+
+import (
+	"testing"
+	"time"
+)
+
+func TestASlow(t *testing.T) { time.Sleep(1500 * time.Millisecond) }
+
+func TestBSlow(t *testing.T) { time.Sleep(1500 * time.Millisecond) }
+
+func TestCSlow(t *testing.T) { time.Sleep(1500 * time.Millisecond) }
+`,
+	})
+	var runs atomic.Int32
+	tr := &testRunner{Dir: root, Timeout: 4 * time.Second, OnInvoke: func(args []string) {
+		if args[0] != "test" {
+			runs.Add(1)
+		}
+	}}
+	refs := []TestRef{{"slow", "TestASlow"}, {"slow", "TestBSlow"}, {"slow", "TestCSlow"}}
+	outcomes, err := tr.run(context.Background(), refs)
+	require.NoError(t, err)
+	for _, r := range refs {
+		assert.Equal(t, "pass", outcomes[r].Status, r.Name)
+	}
+	assert.Equal(t, int32(2), runs.Load(), "all three, then the one the limit caught")
+}
+
 func TestRunnerExplainsACrashWithTheTestsDocComment(t *testing.T) {
 	root := hangFixture(t)
 	tr := &testRunner{Dir: root, Timeout: 10 * time.Second}
