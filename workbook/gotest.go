@@ -6,17 +6,17 @@
 //
 // A panic in a Go test ends the whole test binary, so the tests after it
 // never run and never report. An unfinished exercise panics by design, so
-// the runner cannot treat "did not report" as "failed": the tests that a
-// crash kept from reporting run again, the tests of each exercise in a
-// process of their own, where whatever happens is that exercise's doing.
-// Those processes run side by side.
+// the runner cannot treat "did not report" as "failed": every test that a
+// crash kept from reporting runs again in a process of its own, where
+// whatever happens is its own doing. Those processes run side by side.
 //
 // A test that is still running when the binary stops is the one that
 // stopped it: a hang (the binary's time limit, Timeout, ran out) or a panic
 // on a goroutine of its own that nothing recovered. It is not run again; it
 // fails with the explanation hang.go reads from the goroutine dump. After a
 // hang, the unreported tests of the same exercise count as not run, since
-// they would most likely wait just as long.
+// they would most likely wait just as long, and the tests of other
+// exercises run again, each exercise's together.
 
 package main
 
@@ -244,7 +244,7 @@ func (pr *packageRun) run(ctx context.Context, names []string) (map[string]*Test
 	if len(again) == 0 {
 		return out, nil
 	}
-	rerun, err := pr.rerun(ctx, names, again)
+	rerun, err := pr.rerun(ctx, names, again, len(hung) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -252,14 +252,20 @@ func (pr *packageRun) run(ctx context.Context, names []string) (map[string]*Test
 	return out, nil
 }
 
-// rerun runs again the tests of each exercise in a process of their own,
-// side by side. If they all belong together with the tests of the run that
-// left them (names), each runs alone, so that every round makes progress.
-func (pr *packageRun) rerun(ctx context.Context, names, again []string) (map[string]*TestOutcome, error) {
+// rerun runs again tests that a crash or a hang kept from reporting. After
+// a crash each runs alone, side by side, where whatever happens is its own
+// doing. After a hang the tests of each exercise run together instead, so
+// that another hang costs one time limit per exercise, not one per test;
+// but if they all belong together with the tests of the run that left them
+// (names), each runs alone, so that every round makes progress.
+func (pr *packageRun) rerun(ctx context.Context, names, again []string, afterHang bool) (map[string]*TestOutcome, error) {
 	var groups [][]string
 	index := map[string]int{}
 	for _, name := range again {
 		key := pr.exerciseKey(name)
+		if !afterHang {
+			key = "test " + name
+		}
 		i, ok := index[key]
 		if !ok {
 			i = len(groups)
