@@ -63,7 +63,11 @@ func TestWakeFromAnotherOSThreadUnparksExecutor(t *testing.T) {
 		w.Wake()
 		close(woke)
 	}()
-	<-woke
+	select {
+	case <-woke:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Wake on another OS thread did not return within 5s: Wake must never block (push, then Unpark, which leaves a token only if there is room)")
+	}
 
 	waitWoken(t, w, "a Wake on another OS thread must reach the executor")
 }
@@ -97,7 +101,16 @@ func TestWakeFromManyGoroutinesAtOnceQueuesTaskOnce(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	allWoken := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(allWoken)
+	}()
+	select {
+	case <-allWoken:
+	case <-time.After(5 * time.Second):
+		t.Fatal("5000 concurrent wakes did not all return within 5s: Wake must never block, not even when a token is already waiting")
+	}
 
 	assert.Equal(t, []int{1}, w.ready.TakeAll(nil), "5000 concurrent wakes of one task must leave its id queued once (run with -race)")
 	assert.Len(t, w.parker.token, 1, "and leave one unpark token")

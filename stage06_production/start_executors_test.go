@@ -103,6 +103,12 @@ func TestStartExecutorsReturnsOnlyWhenEveryExecutorHasReturned(t *testing.T) {
 	assert.EqualValues(t, n, finished.Load(), "every executor must have returned before startExecutors does")
 }
 
+// TestStartExecutorsReportsAPanicAsThatExecutorsError checks that a panic in
+// one executor becomes that executor's error, "executor 1 panicked: boom",
+// while the others still run to the end. The panic happens on the goroutine
+// startExecutors started for the executor, and only a deferred recover on
+// that same goroutine can catch it: a panic that escapes it ends the whole
+// test binary, which is why this test may stop all the others.
 func TestStartExecutorsReportsAPanicAsThatExecutorsError(t *testing.T) {
 	var others atomic.Int32
 

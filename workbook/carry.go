@@ -106,7 +106,7 @@ func carry(root string, m *Manifest, files []string) (*carryResult, error) {
 		if _, err := parser.ParseFile(token.NewFileSet(), rel, src, parser.SkipObjectResolution); err != nil {
 			cs.err = err
 		} else {
-			cs.markers, _ = parseMarkers(rel, src)
+			cs.markers, _, _ = parseMarkers(rel, src)
 			markers = append(markers, cs.markers...)
 		}
 		sources[rel] = cs

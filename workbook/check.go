@@ -66,10 +66,27 @@ func (a *app) cmdCheck(ctx context.Context, args []string) error {
 
 // checkExercises runs list and records each result in st (not yet saved).
 func checkExercises(ctx context.Context, p *Project, st *State, list []*Exercise) ([]*ExerciseResult, error) {
-	tr := &testRunner{Dir: p.Root}
-	results, err := runExercises(ctx, tr, list)
+	tr := &testRunner{Dir: p.Root, Markers: p.Markers}
+	// An exercise whose package does not parse cannot be built; the others
+	// run as usual.
+	var runnable []*Exercise
+	for _, e := range list {
+		if p.brokenFor(e) == nil {
+			runnable = append(runnable, e)
+		}
+	}
+	ran, err := runExercises(ctx, tr, runnable)
 	if err != nil {
 		return nil, err
+	}
+	results := make([]*ExerciseResult, 0, len(list))
+	for _, e := range list {
+		if pf := p.brokenFor(e); pf != nil {
+			results = append(results, brokenResult(e, pf))
+			continue
+		}
+		results = append(results, ran[0])
+		ran = ran[1:]
 	}
 	now := time.Now().UTC()
 	for _, r := range results {
@@ -149,7 +166,7 @@ func printFailureDetail(w io.Writer, p *Project, st *State, r *ExerciseResult, v
 	if r.FailedTest != "" && r.Status != StatusNotDone {
 		ref, err := parseTestRef(r.FailedTest)
 		if err == nil {
-			fmt.Fprintf(w, "  Whole output: go test -count=1 -run '^%s$' ./%s\n", ref.Name, ref.Dir)
+			fmt.Fprintf(w, "  Whole output: go test -count=1 -timeout=%s -run '^%s$' ./%s\n", defaultTestTimeout, ref.Name, ref.Dir)
 		}
 	}
 }

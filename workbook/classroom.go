@@ -24,7 +24,10 @@ const (
 )
 
 // graderTimeoutMinutes bounds one exercise's grading step. The command
-// grader reads it in minutes.
+// grader reads it in minutes. A check stops each test binary after
+// defaultTestTimeout (20s) and never runs a hung test again, so a step with
+// a hang still ends in about a minute, build included, well inside this;
+// the rest is headroom for a slow runner downloading the toolchain.
 const graderTimeoutMinutes = 10
 
 // workflow is the subset of a GitHub Actions workflow that classroom.yml

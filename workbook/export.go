@@ -25,6 +25,9 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := p.requireParsed(); err != nil {
+		return err
+	}
 	if p.Student {
 		return &usageError{"this is already a student edition: export from the reference repository"}
 	}

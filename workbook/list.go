@@ -27,6 +27,9 @@ type listEntry struct {
 	Requires []string `json:"requires"`
 	Hints    int      `json:"hints"`
 	Shown    int      `json:"hints_shown"`
+	// DoesNotBuild is the file:line of a syntax error in the exercise's
+	// package, if there is one.
+	DoesNotBuild string `json:"does_not_build,omitempty"`
 }
 
 func (a *app) cmdList(ctx context.Context, args []string) error {
@@ -44,14 +47,15 @@ func (a *app) cmdList(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeListJSON(a.stdout, p.Manifest, st)
+		return writeListJSON(a.stdout, p, st)
 	}
 	writeProgress(a.stdout, p, st)
 	return nil
 }
 
 // writeListJSON prints every exercise with its remembered status.
-func writeListJSON(w io.Writer, m *Manifest, st *State) error {
+func writeListJSON(w io.Writer, p *Project, st *State) error {
+	m := p.Manifest
 	entries := make([]listEntry, 0, len(m.Exercises))
 	for _, e := range m.Exercises {
 		es := st.Of(e.ID)
@@ -59,11 +63,15 @@ func writeListJSON(w io.Writer, m *Manifest, st *State) error {
 		if status == "" {
 			status = "unchecked"
 		}
-		entries = append(entries, listEntry{
+		entry := listEntry{
 			ID: e.ID, Stage: e.Stage, Title: e.Title, Concept: e.Concept,
 			Points: e.Points, Done: es.Status == StatusPassed, Status: status,
 			Requires: append([]string{}, e.Requires...), Hints: len(e.Hints), Shown: es.HintsShown,
-		})
+		}
+		if pf := p.brokenFor(e); pf != nil {
+			entry.DoesNotBuild = pf.Pos()
+		}
+		entries = append(entries, entry)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -114,9 +122,18 @@ func writeProgress(w io.Writer, p *Project, st *State) {
 			case StatusFailed:
 				mark = "✗"
 			}
-			fmt.Fprintf(w, "  %s %-*s  %s (%s)\n", mark, width, e.ID, e.Title, pointsWord(e.Points))
+			note := ""
+			if pf := p.brokenFor(e); pf != nil {
+				// The last check's verdict is stale while the package
+				// cannot even be built.
+				mark, note = "✗", "; does not build: "+pf.Pos()
+			}
+			fmt.Fprintf(w, "  %s %-*s  %s (%s%s)\n", mark, width, e.ID, e.Title, pointsWord(e.Points), note)
 		}
 		i = j
+	}
+	for _, pf := range p.Broken {
+		fmt.Fprintf(w, "\n%s\n", pf.Message())
 	}
 	if next := nextExercise(m, st); next != nil {
 		fmt.Fprintf(w, "\nNext: %s  %s\n  run its tests: go run ./workbook check\n  get a hint:    go run ./workbook hint %s\n", next.ID, next.Title, next.ID)

@@ -34,6 +34,14 @@ type Marker struct {
 	Body string
 	// bodyStart is the offset of Body in the file, where carry splices.
 	bodyStart int
+	// BodyStart and BodyEnd are the lines of the body's opening and
+	// closing braces: a stack frame between them is in the exercise.
+	BodyStart, BodyEnd int
+}
+
+// Holds reports whether line of file lies inside the marked body.
+func (m *Marker) Holds(file string, line int) bool {
+	return file == m.File && line >= m.BodyStart && line <= m.BodyEnd
 }
 
 // Pos is the marker's file:line for messages.
@@ -50,8 +58,12 @@ var (
 
 // scanMarkers parses every Go source file of the module and returns its
 // markers, with every malformed or misplaced marker reported as a problem.
-func scanMarkers(root string, files []string) ([]*Marker, problems) {
+// A file that does not parse is returned in broken, and its markers are
+// found by their lines alone, so that the manifest still matches them and
+// only the exercises that need the file are held up by it.
+func scanMarkers(root string, files []string) ([]*Marker, []*parseFailure, problems) {
 	var markers []*Marker
+	var broken []*parseFailure
 	var probs problems
 	for _, rel := range goSourceFiles(files) {
 		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
@@ -62,22 +74,26 @@ func scanMarkers(root string, files []string) ([]*Marker, problems) {
 		if !strings.Contains(string(src), "workbook:exercise") {
 			continue // most files have no marker: skip parsing them
 		}
-		ms, ps := parseMarkers(rel, src)
+		ms, ps, pf := parseMarkers(rel, src)
+		if pf != nil {
+			broken = append(broken, pf)
+			ms = scanMarkerLines(rel, src)
+		}
 		markers = append(markers, ms...)
 		probs = append(probs, ps...)
 	}
-	return markers, probs
+	return markers, broken, probs
 }
 
 // parseMarkers finds the markers of one file. name is the file's slash path
-// relative to the module root.
-func parseMarkers(name string, src []byte) ([]*Marker, problems) {
+// relative to the module root. A file that does not parse yields only its
+// first syntax error.
+func parseMarkers(name string, src []byte) ([]*Marker, problems, *parseFailure) {
 	var probs problems
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		probs.add(name, 0, "cannot parse: %v", err)
-		return nil, probs
+		return nil, nil, newParseFailure(name, err)
 	}
 	docOf := map[*ast.CommentGroup]*ast.FuncDecl{}
 	for _, d := range f.Decls {
@@ -131,10 +147,12 @@ func parseMarkers(name string, src []byte) ([]*Marker, problems) {
 				Signature: signature(fn),
 				Body:      string(src[start:end]),
 				bodyStart: start,
+				BodyStart: fset.Position(fn.Body.Lbrace).Line,
+				BodyEnd:   fset.Position(fn.Body.Rbrace).Line,
 			})
 		}
 	}
-	return markers, probs
+	return markers, probs, nil
 }
 
 // signature prints a function's receiver and type with every name in

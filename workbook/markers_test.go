@@ -27,7 +27,7 @@ func Also[T any](x T) T { return x }
 
 type Waker struct{ n int }
 `
-	ms, probs := parseMarkers("stage03/waker.go", []byte(src))
+	ms, probs, _ := parseMarkers("stage03/waker.go", []byte(src))
 	require.Empty(t, probs)
 	require.Len(t, ms, 2)
 	assert.Equal(t, "s03-wake", ms[0].ID)
@@ -71,18 +71,22 @@ func TestParseMarkersReportsMistakesWithFileAndLine(t *testing.T) {
 			src:  "package p\n\n//workbook:exercise a\nfunc F()\n",
 			want: "x.go:3: marker \"a\" is on a function without a body",
 		},
-		"syntax error": {
-			src:  "package p\n\nfunc F( {\n//workbook:exercise a\n",
-			want: "x.go:0: cannot parse",
-		},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, probs := parseMarkers("x.go", []byte(c.src))
+			_, probs, _ := parseMarkers("x.go", []byte(c.src))
 			require.NotEmpty(t, probs, "the mistake went unnoticed")
 			assert.Contains(t, probs[0], c.want)
 		})
 	}
+}
+
+func TestParseMarkersGivesTheFirstSyntaxErrorWithItsPosition(t *testing.T) {
+	ms, probs, pf := parseMarkers("x.go", []byte("package p\n\nfunc F( {\n//workbook:exercise a\n"))
+	assert.Empty(t, ms)
+	assert.Empty(t, probs, "a syntax error is not a marker mistake")
+	require.NotNil(t, pf)
+	assert.Equal(t, "x.go:3:9: syntax error: expected ')', found '{'; fix it and run again", pf.Message())
 }
 
 func TestScanMarkersSkipsTestdataAndNestedModules(t *testing.T) {
@@ -99,7 +103,7 @@ func TestScanMarkersSkipsTestdataAndNestedModules(t *testing.T) {
 	})
 	files, err := listProjectFiles(root)
 	require.NoError(t, err)
-	ms, probs := scanMarkers(root, files)
+	ms, _, probs := scanMarkers(root, files)
 	require.Empty(t, probs)
 	require.Len(t, ms, 1, "only a/a.go belongs to the module's build")
 	assert.Equal(t, "a/a.go", ms[0].File)

@@ -17,12 +17,17 @@ type Project struct {
 	// Copies ties each marked function of a later stage to the home
 	// function it is carried from (see copies.go).
 	Copies []copyLink
+	// Broken lists the files with marked bodies that do not parse; their
+	// markers were found from their lines (syntaxerror.go).
+	Broken []*parseFailure
 	// Student is true in an exported student edition.
 	Student bool
 }
 
 // loadProject reads and validates the workbook at root. Any inconsistency
-// between manifest, markers and tests is an error listing every problem.
+// between manifest, markers and tests is an error listing every problem. A
+// file that does not parse is not one: it is kept in Broken, for the
+// commands to report where it matters.
 func loadProject(root string) (*Project, error) {
 	files, err := listProjectFiles(root)
 	if err != nil {
@@ -32,7 +37,7 @@ func loadProject(root string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	markers, probs := scanMarkers(root, files)
+	markers, broken, probs := scanMarkers(root, files)
 	probs = append(probs, validateProject(root, m, markers)...)
 	links, linkProbs := linkCopies(m, markers)
 	student := isStudentEdition(root)
@@ -53,6 +58,7 @@ func loadProject(root string) (*Project, error) {
 		Manifest: m,
 		Markers:  markers,
 		Copies:   links,
+		Broken:   broken,
 		Student:  student,
 	}, nil
 }

@@ -53,7 +53,9 @@ func evaluate(e *Exercise, outcomes map[TestRef]*TestOutcome) *ExerciseResult {
 				blocked = append(blocked, id)
 			}
 		}
-		if firstBad == nil {
+		// A hang or a crash explains the rest: its exercise's other
+		// tests did not run because of it.
+		if firstBad == nil || (o.Stop != nil && firstBad.Stop == nil) {
 			firstBad = o
 			res.FailedTest = ref.String()
 			res.Output = o.Output
@@ -72,6 +74,10 @@ func evaluate(e *Exercise, outcomes map[TestRef]*TestOutcome) *ExerciseResult {
 	case len(blocked) > 0:
 		res.Status = StatusFailed
 		res.Reason = fmt.Sprintf("waits for exercise %s, which is not done yet", joinAnd(blocked))
+	case firstBad.Stop != nil:
+		res.Status = StatusFailed
+		res.Reason = firstBad.Stop.Reason()
+		res.Excerpt = clip(firstBad.Stop.Lines())
 	case firstBad.Status == "skip":
 		res.Status = StatusFailed
 		res.Reason = res.FailedTest + " was skipped"
@@ -102,6 +108,16 @@ func runExercises(ctx context.Context, tr *testRunner, list []*Exercise) ([]*Exe
 		}
 	}
 	sort.Slice(refs, func(i, j int) bool { return refs[i].String() < refs[j].String() })
+	if tr.Owners == nil {
+		owned := *tr
+		owned.Owners = map[TestRef][]string{}
+		for _, e := range list {
+			for _, r := range e.TestRefs() {
+				owned.Owners[r] = append(owned.Owners[r], e.ID)
+			}
+		}
+		tr = &owned
+	}
 	outcomes, err := tr.run(ctx, refs)
 	if err != nil {
 		return nil, err

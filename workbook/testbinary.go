@@ -164,6 +164,22 @@ func testBinaryName(importPath string) string {
 	return elem + ".test"
 }
 
+// killGrace is how long past its own timeout a test binary may take to
+// print its goroutine dump and exit before the runner kills it.
+const killGrace = 10 * time.Second
+
+// testKilledPrefix starts the line the runner adds to the output of a test
+// binary it had to kill, as go test does.
+const testKilledPrefix = "*** Test killed: ran too long"
+
+// timeout is the bound for one run of a test binary.
+func (tr *testRunner) timeout() time.Duration {
+	if tr.Timeout > 0 {
+		return tr.Timeout
+	}
+	return defaultTestTimeout
+}
+
 // execTests runs the test binary bin of the package in dir for exactly the
 // named tests and returns what the package reported.
 func (tr *testRunner) execTests(ctx context.Context, dir, importPath, bin string, names []string) (*PackageResult, error) {
@@ -171,10 +187,7 @@ func (tr *testRunner) execTests(ctx context.Context, dir, importPath, bin string
 	for i, n := range names {
 		quoted[i] = regexp.QuoteMeta(n)
 	}
-	timeout := tr.Timeout
-	if timeout <= 0 {
-		timeout = 2 * time.Minute
-	}
+	timeout := tr.timeout()
 	args := []string{
 		"-test.run=^(" + strings.Join(quoted, "|") + ")$",
 		"-test.count=1",
@@ -189,7 +202,7 @@ func (tr *testRunner) execTests(ctx context.Context, dir, importPath, bin string
 	}
 	// The binary stops itself at its timeout; this is the backstop for one
 	// too wedged even for that, as go test has.
-	runCtx, cancel := context.WithTimeout(ctx, timeout+time.Minute)
+	runCtx, cancel := context.WithTimeout(ctx, timeout+killGrace)
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, bin, args...)
 	cmd.Dir = filepath.Join(tr.Dir, filepath.FromSlash(dir))
@@ -220,7 +233,7 @@ func (tr *testRunner) execTests(ctx context.Context, dir, importPath, bin string
 		fmt.Fprintf(&out, "ok  \t%s\t%s\n", importPath, elapsed)
 	} else {
 		if runCtx.Err() != nil {
-			fmt.Fprintf(&out, "*** Test killed: ran too long (%v).\n", timeout+time.Minute)
+			fmt.Fprintf(&out, "%s (%v).\n", testKilledPrefix, timeout+killGrace)
 		}
 		fmt.Fprintf(&out, "%v\n\x16FAIL\t%s\t%s\n", runErr, importPath, elapsed)
 	}

@@ -34,7 +34,7 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	fs := newFlags("verify")
 	jobs := fs.Int("jobs", min(2, runtime.NumCPU()), "how many variants to test, and test processes to run, at once")
 	keep := fs.Bool("keep", false, "keep the temporary export and work folders")
-	timeout := fs.Duration("timeout", 2*time.Minute, "how long one test process may run")
+	timeout := fs.Duration("timeout", defaultTestTimeout, "how long one test process may run")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -53,6 +53,9 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	}
 	p, err := loadProject(root)
 	if err != nil {
+		return err
+	}
+	if err := p.requireParsed(); err != nil {
 		return err
 	}
 	probs, err := verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep, Timeout: *timeout}, a.stdout)
@@ -147,6 +150,7 @@ func verify(ctx context.Context, p *Project, opts verifyOptions, w io.Writer) ([
 	for i, dir := range workDirs {
 		runners[i] = &testRunner{
 			Dir: dir, Timeout: opts.Timeout, Procs: max(1, runtime.NumCPU()/jobs),
+			Owners: owners, Markers: p.Markers,
 			Slots: slots, BinDir: filepath.Join(tmp, fmt.Sprintf("bin%d", i+1)),
 		}
 		if err := os.MkdirAll(runners[i].BinDir, 0o755); err != nil {
