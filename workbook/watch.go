@@ -158,6 +158,9 @@ func (s *watchSession) check(ctx context.Context) {
 		// The chosen exercise is done: from now on watch follows the
 		// first exercise not done, which reportCheck has just named.
 		s.current = ""
+		if nextExercise(p.Manifest, st) != nil {
+			fmt.Fprintln(w, "Watch moves on to it: save, or press c, to check it.")
+		}
 	}
 }
 

@@ -209,6 +209,7 @@ func TestWatchOfANamedExerciseMovesOnOnceItPasses(t *testing.T) {
 		"\treturn \"hello, \" + strings.TrimSpace(name)\n")
 	run.type_(t, "c")
 	at = run.waitFor(t, at, "✓ greet  Greet by name")
+	at = run.waitFor(t, at, "Watch moves on to it")
 	at = run.waitFor(t, at, watchKeysLine)
 	// The named exercise passed: the next check is the first not done.
 	run.type_(t, "c")
