@@ -1,9 +1,8 @@
 //go:build linux
 
-// Test helpers that look at the epoll instance with raw system calls, so
-// that a test of one of the poller's functions does not depend on another
-// (a test of add must not need wait to work), and a Linux-only check of
-// what the kernel itself says is watched.
+// The epoll side of the test helpers: what the kernel itself says an epoll
+// instance watches, read from /proc/self/fdinfo, so that a test of add
+// needs neither wait nor an epoll_ctl of its own.
 
 package main
 
@@ -14,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,54 +21,56 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
-// watchRaw adds fd to the poller for edge-triggered reads, with fd as its
-// id, without going through add.
-func watchRaw(t *testing.T, p *poller, fd int) {
+// kernelShowsEdge says whether kernelWatch can tell an edge-triggered
+// registration: epoll shows EPOLLET in the mask of each watched fd.
+const kernelShowsEdge = true
+
+// kernelWatch reports what the epoll instance watches for fd, from the
+// kernel's own list; ok is false if it does not watch fd.
+func kernelWatch(t *testing.T, p *poller, fd int) (w watchedFD, ok bool) {
 	t.Helper()
-	event := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET}
-	setEventID(&event, fd)
-	require.NoError(t, unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &event))
+	e, ok := epollWatchList(t, p.epfd)[fd]
+	if !ok {
+		return watchedFD{}, false
+	}
+	return watchedFD{
+		id:      int(e.data),
+		reads:   e.mask&unix.EPOLLIN != 0,
+		writes:  e.mask&unix.EPOLLOUT != 0,
+		hangUps: e.mask&unix.EPOLLRDHUP != 0,
+		edge:    e.mask&unix.EPOLLET != 0,
+	}, true
 }
 
-// rawWait calls epoll_wait on the poller once, without going through wait,
-// and returns the ids of the events (timeout 0: just look).
-func rawWait(t *testing.T, p *poller, timeout time.Duration) []int {
-	t.Helper()
-	events := make([]unix.EpollEvent, 16)
-	for {
-		n, err := unix.EpollWait(p.epfd, events, int(timeout/time.Millisecond))
-		if err == unix.EINTR {
-			continue
-		}
-		require.NoError(t, err, "epoll_wait in the test")
-		ids := make([]int, n)
-		for i, event := range events[:n] {
-			ids[i] = eventID(event)
-		}
-		return ids
-	}
+// epollWatch is one line of an epoll instance's fdinfo: the events asked
+// for, and the 8 bytes of data events carry.
+type epollWatch struct {
+	mask uint32
+	data uint64
 }
 
 // epollWatchList reads the kernel's own list of the fds an epoll instance
-// watches, with their event masks, from /proc/self/fdinfo.
-func epollWatchList(t *testing.T, epfd int) map[int]uint32 {
+// watches, by fd, from /proc/self/fdinfo.
+func epollWatchList(t *testing.T, epfd int) map[int]epollWatch {
 	t.Helper()
 	file, err := os.Open(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
 	require.NoError(t, err, "reading the epoll instance's fdinfo")
 	defer file.Close()
-	watched := map[int]uint32{}
+	watched := map[int]epollWatch{}
 	scanner := bufio.NewScanner(file)
 	for scanner.Scan() {
-		// Lines look like "tfd:        7 events:   80002005 data: ...".
+		// Lines look like "tfd:        7 events:   80002005 data:                5  pos:0 ino:...".
 		fields := strings.Fields(scanner.Text())
-		if len(fields) < 4 || fields[0] != "tfd:" || fields[2] != "events:" {
+		if len(fields) < 6 || fields[0] != "tfd:" || fields[2] != "events:" || fields[4] != "data:" {
 			continue
 		}
 		fd, err := strconv.Atoi(fields[1])
 		require.NoError(t, err)
 		mask, err := strconv.ParseUint(fields[3], 16, 32)
 		require.NoError(t, err)
-		watched[fd] = uint32(mask)
+		data, err := strconv.ParseUint(fields[5], 16, 64)
+		require.NoError(t, err)
+		watched[fd] = epollWatch{mask: uint32(mask), data: data}
 	}
 	require.NoError(t, scanner.Err())
 	return watched
@@ -85,8 +85,9 @@ func TestRegisterAsksEpollForSocketInterest(t *testing.T) {
 	watched := epollWatchList(t, rt.poller.epfd)
 	require.Contains(t, watched, r, "after Register the fd must be on the epoll instance's watch list (EPOLL_CTL_ADD)")
 	want := uint32(socketInterest)
-	assert.Equal(t, want, watched[r]&want,
-		"the fd must be watched for EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET (see socketInterest); the kernel shows mask %#x", watched[r])
+	assert.Equal(t, want, watched[r].mask&want,
+		"the fd must be watched for EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET (see socketInterest); the kernel shows mask %#x", watched[r].mask)
+	assert.Equal(t, uint64(r), watched[r].data, "in stage 02 the event data is the fd itself: see setEventID")
 }
 
 func TestEventIDRoundTrips(t *testing.T) {

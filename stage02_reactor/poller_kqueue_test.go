@@ -1,55 +1,62 @@
 //go:build darwin || freebsd
 
-// Test helpers that look at the kqueue with raw system calls, so that a
-// test of one of the poller's functions does not depend on another (a test
-// of add must not need wait to work).
+// The kqueue side of the test helpers: what a kqueue watches, asked of the
+// kernel one filter at a time with a change that alters nothing, so that a
+// test of add needs neither wait nor a registration of its own.
 
 package main
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
 
-// watchRaw adds fd to the poller for edge-triggered reads, with fd as its
-// id, without going through add.
-func watchRaw(t *testing.T, p *poller, fd int) {
+// kernelShowsEdge says whether kernelWatch can tell an edge-triggered
+// registration: kqueue keeps a filter's flags (EV_CLEAR) to itself, so on
+// macOS and FreeBSD the wait tests, which see events, are the ones that
+// notice a missing EV_CLEAR.
+const kernelShowsEdge = false
+
+// kernelWatch reports what the kqueue watches for fd: its filters, from the
+// kernel, and its registration id, from the poller's table (kqueue events
+// carry the fd, and the table turns it into the id). ok is false if
+// neither the kernel nor the table knows fd.
+func kernelWatch(t *testing.T, p *poller, fd int) (w watchedFD, ok bool) {
 	t.Helper()
-	var change unix.Kevent_t
-	unix.SetKevent(&change, fd, unix.EVFILT_READ, unix.EV_ADD|unix.EV_CLEAR)
-	_, err := unix.Kevent(p.kq, []unix.Kevent_t{change}, nil, nil)
-	require.NoError(t, err)
+	reads := kqueueHasFilter(t, p.kq, fd, unix.EVFILT_READ)
+	writes := kqueueHasFilter(t, p.kq, fd, unix.EVFILT_WRITE)
 	p.mu.Lock()
-	p.ids[fd] = fd
+	id, known := p.ids[fd]
 	p.mu.Unlock()
+	if !reads && !writes && !known {
+		return watchedFD{}, false
+	}
+	return watchedFD{id: id, reads: reads, writes: writes, hangUps: reads}, true
 }
 
-// rawWait calls kevent on the poller once, without going through wait, and
-// returns the ids of the events (timeout 0: just look), each once.
-func rawWait(t *testing.T, p *poller, timeout time.Duration) []int {
+// kqueueHasFilter asks the kqueue whether it holds filter for fd. EV_ENABLE
+// on a filter that is there (and enabled, as add leaves it) changes nothing
+// and succeeds; on one that is not there it fails with ENOENT. EV_RECEIPT
+// makes kevent answer the change in the one-slot event list rather than
+// return any pending event, so nothing is collected.
+func kqueueHasFilter(t *testing.T, kq, fd, filter int) bool {
 	t.Helper()
-	events := make([]unix.Kevent_t, 16)
-	limit := unix.NsecToTimespec(int64(timeout))
-	for {
-		n, err := unix.Kevent(p.kq, nil, events, &limit)
-		if err == unix.EINTR {
-			continue
-		}
-		require.NoError(t, err, "kevent in the test")
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		var ids []int
-		seen := map[int]bool{}
-		for _, ev := range events[:n] {
-			id, ok := p.ids[int(ev.Ident)]
-			if ok && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-		return ids
+	var probe unix.Kevent_t
+	unix.SetKevent(&probe, fd, filter, unix.EV_ENABLE|unix.EV_RECEIPT)
+	answer := make([]unix.Kevent_t, 1)
+	var noWait unix.Timespec
+	n, err := unix.Kevent(kq, []unix.Kevent_t{probe}, answer, &noWait)
+	require.NoError(t, err, "asking the kqueue about filter %d of fd %d", filter, fd)
+	require.Equal(t, 1, n, "kevent must answer the EV_RECEIPT change")
+	switch errno := unix.Errno(answer[0].Data); errno {
+	case 0:
+		return true
+	case unix.ENOENT:
+		return false
+	default:
+		require.NoError(t, errno, "asking the kqueue about filter %d of fd %d", filter, fd)
+		return false
 	}
 }

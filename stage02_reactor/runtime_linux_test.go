@@ -25,7 +25,7 @@ import (
 func TestWaitRetriesWhenInterruptedBySignal(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
 	r, w := stagetest.NewPipe(t)
-	watchRaw(t, rt.poller, r)
+	require.NoError(t, rt.Registry().Register(r))
 	if _, err := os.Stat("/proc/thread-self/syscall"); err != nil {
 		t.Skipf("this kernel does not show a thread's current system call (%v), which the test needs to know when to send the signal", err)
 	}

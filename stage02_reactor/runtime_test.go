@@ -1,8 +1,9 @@
 //go:build linux || darwin || freebsd
 
 // Tests for the Runtime: its poller, Wait, and BlockOn. The fds they wait
-// on are added with raw epoll_ctl or kevent calls (watchRaw), and the futures are test doubles, so
-// these tests depend neither on the Registry nor on the HTTP future.
+// on are registered through the Registry (the learner's own Register, which
+// these exercises require), and the futures are test doubles, so these
+// tests do not depend on the HTTP future.
 
 package main
 
@@ -93,7 +94,7 @@ func TestNewRuntimeOpensOneFDAndCloseReleasesIt(t *testing.T) {
 func TestWaitReturnsNoEventsWhenNothingIsReady(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
 	r, _ := stagetest.NewPipe(t)
-	watchRaw(t, rt.poller, r)
+	require.NoError(t, rt.Registry().Register(r))
 
 	events, err := rt.Wait(0)
 
@@ -104,7 +105,7 @@ func TestWaitReturnsNoEventsWhenNothingIsReady(t *testing.T) {
 func TestWaitReturnsEventOfReadyFD(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
 	r, w := stagetest.NewPipe(t)
-	watchRaw(t, rt.poller, r)
+	require.NoError(t, rt.Registry().Register(r))
 	_, err := unix.Write(w, []byte{1})
 	require.NoError(t, err)
 
@@ -150,7 +151,7 @@ func TestBlockOnWaitsForEventInsteadOfPollingAgain(t *testing.T) {
 	var out strings.Builder
 	rt := newTestRuntime(t, &out)
 	r, w := stagetest.NewPipe(t)
-	watchRaw(t, rt.poller, r)
+	require.NoError(t, rt.Registry().Register(r))
 	f := &pipeFuture{r: r, started: make(chan struct{})}
 	wrote := make(chan error, 1)
 	testOver := make(chan struct{})
@@ -190,7 +191,7 @@ func TestBlockOnClosesFutureWhenWaitFails(t *testing.T) {
 func TestWaitRoundsPartialMillisecondTimeoutUp(t *testing.T) {
 	rt := newTestRuntime(t, &strings.Builder{})
 	r, _ := stagetest.NewPipe(t)
-	watchRaw(t, rt.poller, r)
+	require.NoError(t, rt.Registry().Register(r))
 	const timeout = 300 * time.Microsecond
 
 	start := time.Now()

@@ -1,21 +1,19 @@
 //go:build linux
 
-// Test helpers that look at the epoll instance with raw system calls, so
-// that a test of Register does not depend on the poller's wait (another
-// exercise), and Linux-only checks of what the kernel itself says is
-// watched, from /proc/self/fdinfo.
+// Test helpers that ask the kernel what the epoll instance watches, from
+// /proc/self/fdinfo, so that a test of Register depends neither on the
+// poller's wait (another exercise) nor on an epoll call of its own; and
+// Linux-only checks of that list.
 
 package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,23 +22,25 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
-// rawWait calls epoll_wait on the poller once, without going through wait,
-// and returns the registration ids of the events (timeout 0: just look).
-func rawWait(t *testing.T, p *poller, timeout time.Duration) []int {
+// kernelShowsEdge says whether kernelWatch can tell an edge-triggered
+// registration: epoll shows EPOLLET in the mask of each watched fd.
+const kernelShowsEdge = true
+
+// kernelWatch reports what the epoll instance watches for fd, from the
+// kernel's own list (epollWatchList); ok is false if it does not watch fd.
+func kernelWatch(t *testing.T, p *poller, fd int) (w watchedFD, ok bool) {
 	t.Helper()
-	events := make([]unix.EpollEvent, 16)
-	for {
-		n, err := unix.EpollWait(p.epfd, events, int(timeout/time.Millisecond))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		require.NoError(t, err, "epoll_wait in the test")
-		ids := make([]int, n)
-		for i, event := range events[:n] {
-			ids[i] = eventID(event)
-		}
-		return ids
+	e, ok := epollWatchList(t, p.epfd)[fd]
+	if !ok {
+		return watchedFD{}, false
 	}
+	return watchedFD{
+		id:      int(e.data),
+		reads:   e.mask&unix.EPOLLIN != 0,
+		writes:  e.mask&unix.EPOLLOUT != 0,
+		hangUps: e.mask&unix.EPOLLRDHUP != 0,
+		edge:    e.mask&unix.EPOLLET != 0,
+	}, true
 }
 
 // epollWatch is one line of an epoll instance's fdinfo: the fd watched, the

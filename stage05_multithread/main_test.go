@@ -25,9 +25,9 @@ import (
 func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // newIdleReactor returns a reactor with a poller and an empty map of wakers
-// but no event loop, its poller closed when the test ends. Only the test
-// waits on the poller, with rawWait, so a test of Register does not need
-// the event loop to work.
+// but no event loop, its poller closed when the test ends. Tests of
+// Register ask the kernel what the poller watches (watchlist_test.go), so
+// they do not need the event loop to work.
 func newIdleReactor(t *testing.T) *Reactor {
 	t.Helper()
 	p, err := newPoller()

@@ -17,6 +17,7 @@ import (
 
 func (a *app) cmdExport(ctx context.Context, args []string) error {
 	fs := newFlags("export")
+	withSolutions := fs.Bool("solutions", false, "include the reference bodies, for `solution` to show after a pass")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -35,10 +36,13 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(a.dir, dir)
 	}
-	if err := exportStudentEdition(p, dir); err != nil {
+	if err := exportEdition(p, dir, *withSolutions); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Wrote the student edition to %s: %d exercises, every body replaced.\n", dir, len(p.Manifest.Exercises))
+	if *withSolutions {
+		fmt.Fprintf(a.stdout, "The reference bodies are in %s: `go run ./workbook solution ID` shows one after the learner's answer passes.\n", solutionsPath)
+	}
 	fmt.Fprintf(a.stdout, "To hand it out: cd %s && git init && git add -A && git commit -m 'Student edition', push it, and mark the repository as a template for GitHub Classroom.\n", dir)
 	return nil
 }
@@ -50,6 +54,13 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 // once it has passed, so a refused or half-written export leaves nothing
 // behind that could be handed out by mistake.
 func exportStudentEdition(p *Project, dir string) error {
+	return exportEdition(p, dir, false)
+}
+
+// exportEdition is exportStudentEdition, with the reference bodies added
+// in solutionsPath when withSolutions is true: the teacher's choice. They
+// are added after the check for solutions, which holds for every other file.
+func exportEdition(p *Project, dir string, withSolutions bool) error {
 	if err := checkExportDir(p.Root, dir); err != nil {
 		return err
 	}
@@ -80,6 +91,11 @@ func exportStudentEdition(p *Project, dir string) error {
 	}
 	if len(leaks) > 0 {
 		return fmt.Errorf("the export still contains solutions, so nothing was written to %s:\n%s", dir, strings.Join(leaks, "\n"))
+	}
+	if withSolutions {
+		if err := writeSolutions(p, tmp); err != nil {
+			return err
+		}
 	}
 	// MkdirTemp made the folder private to its owner; the export is an
 	// ordinary folder.

@@ -5,6 +5,7 @@
 //	go run ./workbook                 progress per stage (same as list)
 //	go run ./workbook check [ID]      run an exercise's tests
 //	go run ./workbook hint ID         the next hint
+//	go run ./workbook watch [ID]      check again on every save; keys h n l r c q
 //
 // `go run ./workbook help` lists every command.
 package main
@@ -29,15 +30,26 @@ For learners:
   check [ID | stageN | all]  run the tests of an exercise (default: the first
                              one not done yet); --verbose prints their output
   hint ID [--all]            the next hint for an exercise (--all: every hint)
-  watch                      check the current exercise whenever a .go file
-                             changes; Ctrl-C stops
+  watch [ID]                 check the current exercise whenever a .go file
+                             changes (ID: start with that one; once it
+                             passes, watch moves on to the first exercise
+                             not done). Keys, each followed by Enter:
+                             h hint, n next, l list, r reset, c check, q quit;
+                             Ctrl-C stops too
+  reset ID [--force]         put an exercise back to its hole, saving your
+                             code in .workbook/saved/ first (--force: also in
+                             the reference repository)
+  solution ID                the reference body of an exercise that passes,
+                             to compare with yours (if the teacher allowed it)
   carry                      copy each exercise's body from its home stage
                              into the later stages that repeat it (check,
                              watch and grade do this first)
   diff A B                   what changed between two stages, e.g. diff 1 2
 
 For teachers and maintainers:
-  export DIR                 write the student edition into the new folder DIR
+  export DIR [--solutions]   write the student edition into the new folder DIR
+                             (--solutions: include the reference bodies for
+                             the solution command)
   grade [--format F] [--out FILE]
                              run every exercise and report points; F is text,
                              json, gradescope or junit
@@ -50,7 +62,9 @@ For teachers and maintainers:
 // workbook from its folder, so tests can run them in-process.
 type app struct {
 	stdout, stderr io.Writer
-	dir            string
+	// stdin carries watch's keys; nil means there are none to read.
+	stdin io.Reader
+	dir   string
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -76,7 +90,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "workbook: cannot tell the current folder: %v\n", err)
 		os.Exit(1)
 	}
-	a := &app{stdout: os.Stdout, stderr: os.Stderr, dir: wd}
+	a := &app{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, dir: wd}
 	code := a.run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
@@ -89,15 +103,17 @@ func (a *app) run(ctx context.Context, args []string) int {
 		name, args = args[0], args[1:]
 	}
 	commands := map[string]func(context.Context, []string) error{
-		"list":   a.cmdList,
-		"check":  a.cmdCheck,
-		"hint":   a.cmdHint,
-		"watch":  a.cmdWatch,
-		"carry":  a.cmdCarry,
-		"diff":   a.cmdDiff,
-		"export": a.cmdExport,
-		"grade":  a.cmdGrade,
-		"verify": a.cmdVerify,
+		"list":     a.cmdList,
+		"check":    a.cmdCheck,
+		"hint":     a.cmdHint,
+		"watch":    a.cmdWatch,
+		"carry":    a.cmdCarry,
+		"reset":    a.cmdReset,
+		"solution": a.cmdSolution,
+		"diff":     a.cmdDiff,
+		"export":   a.cmdExport,
+		"grade":    a.cmdGrade,
+		"verify":   a.cmdVerify,
 	}
 	var err error
 	switch name {

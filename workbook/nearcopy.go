@@ -58,19 +58,22 @@ func goTokens(src string) []string {
 
 // referenceBody is one exercise's solution, ready to compare.
 type referenceBody struct {
-	m    *Marker
-	toks []string
+	m     *Marker
+	toks  []string
+	calls []string // answerCalls of the body (nearcalls.go)
 }
 
 // findNearCopies parses every Go file under dir (an export) and returns one
 // message for each function body that is at least nearCopyRatio alike to an
-// exercise's reference body. Bodies the export blanked are a single panic
-// and too short to match.
+// exercise's reference body, and for each function of a test file that
+// makes most of the same kernel and helper calls as one (nearcalls.go).
+// Bodies the export blanked are a single panic and too short to match.
 func findNearCopies(dir string, markers []*Marker) ([]string, error) {
 	var refs []referenceBody
 	for _, m := range markers {
-		if toks := goTokens(m.Body); len(toks) >= nearCopyMinTokens {
-			refs = append(refs, referenceBody{m, toks})
+		toks, calls := goTokens(m.Body), answerCalls(m.Body)
+		if len(toks) >= nearCopyMinTokens || len(calls) >= answerCallsMin {
+			refs = append(refs, referenceBody{m, toks, calls})
 		}
 	}
 	if len(refs) == 0 {
@@ -101,7 +104,11 @@ func findNearCopies(dir string, markers []*Marker) ([]string, error) {
 				continue
 			}
 			body := string(src[fset.Position(fn.Body.Lbrace).Offset+1 : fset.Position(fn.Body.Rbrace).Offset])
-			if msg := nearCopyOf(goTokens(body), refs); msg != "" {
+			msg := nearCopyOf(goTokens(body), refs)
+			if msg == "" && strings.HasSuffix(rel, "_test.go") {
+				msg = sameCallsAs(answerCalls(body), refs)
+			}
+			if msg != "" {
 				found = append(found, fmt.Sprintf("%s:%d: %s %s", rel, fset.Position(fn.Pos()).Line, funcName(fn), msg))
 			}
 		}
@@ -118,6 +125,9 @@ func nearCopyOf(toks []string, refs []referenceBody) string {
 	best, bestRatio := (*Marker)(nil), 0.0
 	sm := difflib.NewMatcher(nil, toks)
 	for _, ref := range refs {
+		if len(ref.toks) < nearCopyMinTokens {
+			continue // kept for its calls only
+		}
 		// Bodies of very different lengths cannot reach the ratio; skip
 		// them before the costly comparison.
 		if 2*float64(min(len(toks), len(ref.toks)))/float64(len(toks)+len(ref.toks)) < nearCopyRatio {

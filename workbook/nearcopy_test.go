@@ -108,3 +108,81 @@ func short() error { return r.err() }
 	require.NoError(t, err)
 	assert.Empty(t, found)
 }
+
+// addBody is a reference body that registers an fd with epoll. (Its words
+// differ from the stages' own add, which the export check would otherwise
+// find in this file.)
+const addBody = `
+	ev := unix.EpollEvent{Events: interest}
+	setEventID(&ev, id)
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		return fmt.Errorf("add fd %d to epoll: %w", fd, err)
+	}
+	return nil
+`
+
+func addMarker() *Marker {
+	return &Marker{ID: "s02-register", File: "stage02/poller.go", Line: 9, Func: "(*poller).add", Body: addBody}
+}
+
+func TestAnswerCallsAreKernelNamesAndUnexportedHelpers(t *testing.T) {
+	assert.Equal(t, []string{"setEventID", "unix.EPOLL_CTL_ADD", "unix.EpollCtl", "unix.EpollEvent"}, answerCalls(addBody),
+		"fmt.Errorf says nothing about this answer in particular")
+	assert.Equal(t, []string{"unix.Write"}, answerCalls("n := len(b)\nNewRuntime(out)\nunix.Write(fd, b[:n])"),
+		"built-ins and exported functions (the API) are left out")
+	assert.Empty(t, answerCalls("this is { not Go"))
+}
+
+func TestFindNearCopiesFlagsATestHelperThatMakesTheAnswersCalls(t *testing.T) {
+	dir := t.TempDir()
+	// Different enough in its tokens to pass the ratio, the same answer.
+	helper := `package stage02
+
+func watchRaw(t *testing.T, p *poller, fd int) {
+	t.Helper()
+	event := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET}
+	setEventID(&event, fd)
+	require.NoError(t, unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, fd, &event))
+}
+`
+	writeFiles(t, dir, map[string]string{"stage02/poller_test.go": helper})
+
+	found, err := findNearCopies(dir, []*Marker{addMarker()})
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Contains(t, found[0], "stage02/poller_test.go:3: watchRaw uses 4 of the 4 calls of the solution of exercise s02-register ((*poller).add, stage02/poller.go:9)")
+	assert.Contains(t, found[0], "setEventID, unix.EPOLL_CTL_ADD, unix.EpollCtl, unix.EpollEvent")
+}
+
+func TestFindNearCopiesLetsATestCheckTheKernelsViewAndCallTheAPI(t *testing.T) {
+	dir := t.TempDir()
+	// The kernel's own list, read from /proc, and the learner's Register:
+	// no answer in sight, though the test is about the same exercise.
+	tests := `package stage02
+
+func TestRegisterAsksForSocketInterest(t *testing.T) {
+	rt := newTestRuntime(t)
+	r, _ := stagetest.NewPipe(t)
+	require.NoError(t, rt.Registry().Register(r))
+	watched := epollWatchList(t, rt.poller.epfd)
+	assert.Equal(t, uint32(unix.EPOLLIN|unix.EPOLLET), watched[r].mask&(unix.EPOLLIN|unix.EPOLLET))
+	var ev unix.EpollEvent
+	setEventID(&ev, 5)
+}
+`
+	// Code outside the tests is the lesson itself and is judged by the
+	// ratio alone: newPoller may well register its own eventfd.
+	code := `package stage02
+
+func newPoller() (*poller, error) {
+	var wake unix.EpollEvent
+	setEventID(&wake, 0)
+	return nil, unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakeFD, &wake)
+}
+`
+	writeFiles(t, dir, map[string]string{"stage02/registry_test.go": tests, "stage02/poller.go": code})
+
+	found, err := findNearCopies(dir, []*Marker{addMarker()})
+	require.NoError(t, err)
+	assert.Empty(t, found)
+}

@@ -36,7 +36,13 @@ go run ./workbook            # your progress, and the next exercise
 go run ./workbook check      # run the next exercise's tests
 go run ./workbook check ID   # run one exercise's tests (or stageN, or all)
 go run ./workbook hint ID    # a hint; ask again for the next one
-go run ./workbook watch      # check again every time you save a .go file
+go run ./workbook watch      # check again every time you save a .go file;
+                             # keys + Enter: h hint, n next, l list, r reset,
+                             # c check, q quit
+go run ./workbook reset ID   # start an exercise again (your code is saved
+                             # in .workbook/saved/ first)
+go run ./workbook solution ID  # the reference, once your answer passes, if
+                               # your teacher included it
 go run ./workbook diff 1 2   # what changed between two stages
 ` + "```" + `
 

@@ -1,7 +1,9 @@
 // This file is `watch`: check the current exercise again whenever a .go file
 // is saved, so the learner can keep their hands on the editor. Changes are
-// debounced (an editor's save is often several events), and Ctrl-C ends the
-// watch cleanly, stopping a check that is still running.
+// debounced (an editor's save is often several events), keys typed in the
+// terminal ask for a hint, the next exercise, the progress list, a reset or
+// a check (watchkeys.go), and Ctrl-C ends the watch cleanly, stopping a
+// check that is still running.
 
 package main
 
@@ -23,7 +25,8 @@ const watchDebounce = 300 * time.Millisecond
 
 func (a *app) cmdWatch(ctx context.Context, args []string) error {
 	fs := newFlags("watch")
-	if _, err := parseArgs(fs, args, 0, 0); err != nil {
+	pos, err := parseArgs(fs, args, 0, 1)
+	if err != nil {
 		return err
 	}
 	root, err := findRoot(a.dir)
@@ -31,54 +34,151 @@ func (a *app) cmdWatch(ctx context.Context, args []string) error {
 		return err
 	}
 	// Load once up front so a broken manifest is reported before watching.
-	if _, err := loadProject(root); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, "Watching .go files; each save checks the current exercise again. Ctrl-C stops.")
-	a.watchCheck(ctx, root)
-	err = watchFiles(ctx, root, watchDebounce, func() { a.watchCheck(ctx, root) })
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, "\nStopped watching.")
-	return nil
-}
-
-// watchCheck checks the first exercise not done yet and prints the result.
-// Problems are printed, not returned: the learner may be halfway through an
-// edit, and the next save deserves another try.
-func (a *app) watchCheck(ctx context.Context, root string) {
-	fmt.Fprintf(a.stdout, "\n── %s ──\n", time.Now().Format("15:04:05"))
 	p, err := loadProject(root)
 	if err != nil {
-		fmt.Fprintf(a.stdout, "%v\n", err)
-		return
+		return err
 	}
-	st, err := loadState(p.statePath())
+	s := &watchSession{a: a, root: root}
+	if len(pos) == 1 {
+		e, err := lookupExercise(p.Manifest, pos[0])
+		if err != nil {
+			return &usageError{err.Error()}
+		}
+		s.current = e.ID
+	}
+
+	done := make(chan struct{})
+	defer close(done)
+	s.keys = readKeys(a.stdin, done)
+
+	// The file watcher runs on its own goroutine and only signals; checks
+	// and keys are handled here, one at a time, so they never overlap.
+	changes := make(chan struct{}, 1)
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watchErr := make(chan error, 1)
+	go func() {
+		watchErr <- watchFiles(watchCtx, root, watchDebounce, func() {
+			select {
+			case changes <- struct{}{}:
+			default: // a check is already due
+			}
+		})
+	}()
+	watcherEnded := false
+	defer func() {
+		stopWatching()
+		if !watcherEnded {
+			<-watchErr
+		}
+	}()
+	watcher := (<-chan error)(watchErr)
+
+	fmt.Fprintln(a.stdout, "Watching .go files; each save checks the current exercise again. Ctrl-C stops.")
+	s.check(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(a.stdout, "\nStopped watching.")
+			return nil
+		case err := <-watcher:
+			watcherEnded, watcher = true, nil
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, "The file watcher stopped: saves no longer check; keys still work.")
+		case <-changes:
+			s.check(ctx)
+		case line, ok := <-s.keys:
+			if !ok {
+				s.keys = nil
+				fmt.Fprintln(a.stdout, "Standard input is closed: keys are off, saves still check. Ctrl-C stops.")
+				continue
+			}
+			if quit := s.key(ctx, line); quit {
+				fmt.Fprintln(a.stdout, "Stopped watching.")
+				return nil
+			}
+		}
+	}
+}
+
+// watchSession is what watch remembers between checks.
+type watchSession struct {
+	a    *app
+	root string
+	// current is the exercise the learner chose, by naming it or with the
+	// n key; "" follows the first exercise not done. A chosen exercise stays
+	// current until it passes.
+	current string
+	// keys delivers the lines typed on standard input; nil when there are
+	// none to read.
+	keys <-chan string
+}
+
+// target is the exercise watch checks now, or nil when every one passes.
+func (s *watchSession) target(p *Project, st *State) *Exercise {
+	if s.current != "" {
+		if e := p.Manifest.ByID(s.current); e != nil {
+			return e
+		}
+		s.current = "" // gone from the manifest since: follow the order
+	}
+	return nextExercise(p.Manifest, st)
+}
+
+// check checks the current exercise and prints the result. Problems are
+// printed, not returned: the learner may be halfway through an edit, and
+// the next save deserves another try.
+func (s *watchSession) check(ctx context.Context) {
+	w := s.a.stdout
+	fmt.Fprintf(w, "\n── %s ──\n", time.Now().Format("15:04:05"))
+	defer s.printKeys()
+	p, st, err := s.load()
 	if err != nil {
-		fmt.Fprintf(a.stdout, "%v\n", err)
+		fmt.Fprintf(w, "%v\n", err)
 		return
 	}
-	next := nextExercise(p.Manifest, st)
-	if next == nil {
-		fmt.Fprintln(a.stdout, "Every exercise passes. Ctrl-C to stop watching.")
+	e := s.target(p, st)
+	if e == nil {
+		fmt.Fprintln(w, "Every exercise passes. Ctrl-C to stop watching.")
 		return
 	}
-	if err := carryAndReport(p, a.stdout); err != nil {
-		fmt.Fprintf(a.stdout, "%v\n", err)
+	if err := carryAndReport(p, w); err != nil {
+		fmt.Fprintf(w, "%v\n", err)
 		return
 	}
-	results, err := checkExercises(ctx, p, st, []*Exercise{next})
+	results, err := checkExercises(ctx, p, st, []*Exercise{e})
 	if err != nil {
 		if ctx.Err() == nil {
-			fmt.Fprintf(a.stdout, "%v\n", err)
+			fmt.Fprintf(w, "%v\n", err)
 		}
 		return
 	}
-	reportCheck(a.stdout, p, st, results, false)
+	reportCheck(w, p, st, results, false)
 	if err := st.save(p.statePath()); err != nil {
-		fmt.Fprintf(a.stdout, "%v\n", err)
+		fmt.Fprintf(w, "%v\n", err)
 	}
+	if results[0].Passed() && e.ID == s.current {
+		// The chosen exercise is done: from now on watch follows the
+		// first exercise not done, which reportCheck has just named.
+		s.current = ""
+		if nextExercise(p.Manifest, st) != nil {
+			fmt.Fprintln(w, "Watch moves on to it: save, or press c, to check it.")
+		}
+	}
+}
+
+// load reads the project and the state afresh: both change under watch.
+func (s *watchSession) load() (*Project, *State, error) {
+	p, err := loadProject(s.root)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := loadState(p.statePath())
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, st, nil
 }
 
 // watchFiles calls onChange after .go files under root change and then stay
