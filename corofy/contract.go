@@ -51,7 +51,7 @@ func lookContract(pkg *types.Package) (*contract, error) {
 	}
 	iface, ok := c.future.Type().Underlying().(*types.Interface)
 	if !ok {
-		return nil, fmt.Errorf("Future in package %s is not an interface", pkg.Name())
+		return nil, fmt.Errorf("the type Future in package %s is not an interface", pkg.Name())
 	}
 	found := false
 	for i := range iface.NumMethods() {
@@ -60,22 +60,22 @@ func lookContract(pkg *types.Package) (*contract, error) {
 		}
 	}
 	if !found {
-		return nil, fmt.Errorf("Future in package %s has no Poll method", pkg.Name())
+		return nil, fmt.Errorf("the type Future in package %s has no Poll method", pkg.Name())
 	}
 	st, ok := c.poll.Type().Underlying().(*types.Struct)
 	if !ok {
-		return nil, fmt.Errorf("Poll in package %s is not a struct", pkg.Name())
+		return nil, fmt.Errorf("the type Poll in package %s is not a struct", pkg.Name())
 	}
 	fields := map[string]bool{}
 	for i := range st.NumFields() {
 		fields[st.Field(i).Name()] = true
 	}
 	if !fields["Ready"] || !fields["Value"] || !fields["Err"] {
-		return nil, fmt.Errorf("Poll in package %s needs the fields Ready, Value and Err", pkg.Name())
+		return nil, fmt.Errorf("the type Poll in package %s needs the fields Ready, Value and Err", pkg.Name())
 	}
 	sig := c.wait.Type().(*types.Signature)
 	if sig.TypeParams().Len() != 1 || sig.Params().Len() != 1 || sig.Results().Len() != 2 {
-		return nil, fmt.Errorf("Wait in package %s must be func Wait[T any](f Future[T]) (T, error)", pkg.Name())
+		return nil, fmt.Errorf("the function Wait in package %s must be func Wait[T any](f Future[T]) (T, error)", pkg.Name())
 	}
 	return c, nil
 }

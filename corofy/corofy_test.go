@@ -32,10 +32,14 @@ func TestGoldenExamples(t *testing.T) {
 	for _, shape := range []string{"sequence", "branch", "loop", "early_return", "errors"} {
 		require.Contains(t, sources, "examples/"+shape+"_source.go", "every supported shape needs an example and a golden file")
 	}
+	files, err := loadPackage(sources[0])
+	require.NoError(t, err)
 	for _, src := range sources {
 		t.Run(filepath.Base(src), func(t *testing.T) {
-			l, err := load(src)
+			abs, err := filepath.Abs(src)
 			require.NoError(t, err)
+			l := files[abs]
+			require.NotNil(t, l, "%s was not loaded with its package", src)
 			got, err := generate(l.fset, l.file, l.src, filepath.Base(src), l.pkg, l.info)
 			require.NoError(t, err)
 			golden := filepath.Join("examples", outputName(filepath.Base(src)))

@@ -37,10 +37,29 @@ type loaded struct {
 	info *types.Info
 }
 
-// load type-checks the package that holds the file at path. The package's
-// earlier generated files are read as empty: they may be out of date, and
-// the source must type-check without them.
+// load type-checks the package that holds the file at path and returns
+// that file of it.
 func load(path string) (*loaded, error) {
+	files, err := loadPackage(path)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	l, ok := files[abs]
+	if !ok {
+		return nil, fmt.Errorf("%s is not part of the package built in %s (a build constraint may exclude it on this system)", path, filepath.Dir(abs))
+	}
+	return l, nil
+}
+
+// loadPackage type-checks the package that holds the file at path and
+// returns each of its files by absolute name. The package's earlier
+// generated files are read as empty: they may be out of date, and the
+// source must type-check without them.
+func loadPackage(path string) (map[string]*loaded, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -73,6 +92,7 @@ func load(path string) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load the package in %s: %w", dir, err)
 	}
+	files := map[string]*loaded{}
 	for _, pkg := range pkgs {
 		if len(pkg.Errors) > 0 {
 			var msgs []string
@@ -82,10 +102,12 @@ func load(path string) (*loaded, error) {
 			return nil, fmt.Errorf("the package in %s does not compile; corofy reads only code that does:\n%s", dir, strings.Join(msgs, "\n"))
 		}
 		for i, name := range pkg.CompiledGoFiles {
-			if name == abs {
-				return &loaded{fset: fset, file: pkg.Syntax[i], src: src, pkg: pkg.Types, info: pkg.TypesInfo}, nil
+			text, err := os.ReadFile(name)
+			if err != nil {
+				return nil, err
 			}
+			files[name] = &loaded{fset: fset, file: pkg.Syntax[i], src: text, pkg: pkg.Types, info: pkg.TypesInfo}
 		}
 	}
-	return nil, fmt.Errorf("%s is not part of the package built in %s (a build constraint may exclude it on this system)", path, dir)
+	return files, nil
 }

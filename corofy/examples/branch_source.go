@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-//go:generate go run .. $GOFILE
+//go:generate go run ..
 
 // branchSource waits in one branch of an if only: the code after the if is
 // reached from the start (the other branch) and from the wait, so it

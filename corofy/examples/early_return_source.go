@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-//go:generate go run .. $GOFILE
+//go:generate go run ..
 
 // earlyReturnSource may return between its two waits: the return ends the
 // state machine in the state it happens in, and the second request is never

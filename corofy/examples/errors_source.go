@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-//go:generate go run .. $GOFILE
+//go:generate go run ..
 
 // errorsSource handles an awaited error instead of returning it: a failed
 // first request is reported and retried on a backup path, which waits

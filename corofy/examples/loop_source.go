@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-//go:generate go run .. $GOFILE
+//go:generate go run ..
 
 // loopSource waits inside a for loop, with a continue before the wait and
 // a break after it: the loop's condition becomes a state the end of the

@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-//go:generate go run .. $GOFILE
+//go:generate go run ..
 
 // sequenceSource waits twice in a row, on futures of two types; prefix
 // and page are needed after a wait, so the state machine keeps them.
