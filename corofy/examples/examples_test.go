@@ -256,3 +256,22 @@ func (c *closable) Close() error {
 	*c.closed++
 	return nil
 }
+
+func TestTypesBehavesLikeItsSource(t *testing.T) {
+	cases := map[string]struct {
+		paths  []string
+		script map[string]answer[string]
+	}{
+		"no paths":        {nil, nil},
+		"a path twice":    {[]string{"/a", "/bb", "/a"}, strs("/a", answer[string]{pending: 1, value: "aaa"}, "/bb", answer[string]{value: "bbbb"})},
+		"an error midway": {[]string{"/a", "/bad"}, strs("/a", answer[string]{value: "a"}, "/bad", answer[string]{pending: 2, err: "reset"})},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			script := func() *world { return &world{strings: c.script} }
+			sameBehaviour(t, script,
+				func(w *world) (map[string]int, error) { return typesSource(w, w.get, c.paths) },
+				func(w *world) Future[map[string]int] { return newCorofiedTypes(w, w.get, c.paths) })
+		})
+	}
+}
