@@ -155,22 +155,30 @@ func (m *machine) futureField(t types.Type) *futureField {
 	return f
 }
 
-// lowerIf lowers an if whose branches wait or jump. When a branch waits,
-// the code after the if is reached from more than one state, so it becomes
-// a state of its own (made only if some branch gets there).
+// lowerIf lowers an if whose branches wait or jump. When a branch waits
+// and then carries on, the code after the if is reached from more than one
+// state, so it becomes a state of its own, and every branch that carries on
+// jumps there. When every branch that carries on stays in the state the if
+// started in, the code after the if simply follows it in that state.
 func (m *machine) lowerIf(s *ast.IfStmt) (bool, error) {
 	if s.Init != nil {
 		return false, m.g.refuse(s.Pos(), "an if with an init statement and a jump inside is not supported in a loop that waits: move `%s` before the if", oneLine(m.g.text(s.Init)))
 	}
 	start := m.cur
-	needJoin := m.containsWait(s)
 	var join *block
-	endBranch := func(falls bool) {
-		if falls && needJoin {
-			if join == nil {
-				join = m.newBlock("AfterIf", s.End(), "after the if at "+m.g.line(s.Pos()))
+	var stay []pendingJump // branches that carry on without leaving start
+	falls := false
+	endBranch := func(branchFalls bool) {
+		if branchFalls {
+			falls = true
+			if m.cur == start {
+				stay = append(stay, pendingJump{text: start.text.Len(), event: len(start.events), depth: start.depth})
+			} else {
+				if join == nil {
+					join = m.newBlock("AfterIf", s.End(), "after the if at "+m.g.line(s.Pos()))
+				}
+				m.jump(join)
 			}
-			m.jump(join)
 		}
 		m.cur = start
 	}
@@ -182,7 +190,6 @@ func (m *machine) lowerIf(s *ast.IfStmt) (bool, error) {
 		return false, err
 	}
 	endBranch(thenFalls)
-	elseFalls := true
 	switch e := s.Else.(type) {
 	case nil:
 		start.depth--
@@ -190,7 +197,7 @@ func (m *machine) lowerIf(s *ast.IfStmt) (bool, error) {
 		endBranch(true)
 	case *ast.BlockStmt:
 		m.write("} else {")
-		elseFalls, err = m.lowerList(e.List)
+		elseFalls, err := m.lowerList(e.List)
 		if err != nil {
 			return false, err
 		}
@@ -199,7 +206,7 @@ func (m *machine) lowerIf(s *ast.IfStmt) (bool, error) {
 		m.write("}")
 	case *ast.IfStmt:
 		m.write("} else {")
-		elseFalls, err = m.lowerStmt(e)
+		elseFalls, err := m.lowerStmt(e)
 		if err != nil {
 			return false, err
 		}
@@ -207,14 +214,34 @@ func (m *machine) lowerIf(s *ast.IfStmt) (bool, error) {
 		start.depth--
 		m.write("}")
 	}
-	if !needJoin {
-		return thenFalls || elseFalls, nil
-	}
 	if join == nil {
-		return false, nil
+		return falls, nil
+	}
+	// Some branch reached the join from another state, so the branches
+	// that stayed in start must jump there too.
+	for i := len(stay) - 1; i >= 0; i-- {
+		m.insertJump(start, stay[i], join)
 	}
 	m.cur = join
 	return true, nil
+}
+
+// pendingJump is a place in a state's code where a jump may have to be
+// added once the rest of an if has been lowered.
+type pendingJump struct {
+	text, event, depth int // offset in the code, index in the events, nesting
+}
+
+// insertJump adds a jump to target at place p of blk's code.
+func (m *machine) insertJump(blk *block, p pendingJump, target *block) {
+	jump := fmt.Sprintf("%s.%s = %s\n", m.recv, m.stateField, target.name)
+	if p.depth > 0 {
+		jump += "continue\n"
+	}
+	code := blk.text.String()
+	blk.text.Reset()
+	blk.text.WriteString(code[:p.text] + jump + code[p.text:])
+	blk.events = append(blk.events[:p.event], append([]event{{kind: jumpEvent, target: target.index}}, blk.events[p.event:]...)...)
 }
 
 // lowerFor lowers a loop that waits. Its init runs in the current state;

@@ -275,3 +275,20 @@ func TestTypesBehavesLikeItsSource(t *testing.T) {
 		})
 	}
 }
+
+func TestRetryBehavesLikeItsSource(t *testing.T) {
+	cases := map[string]map[string]answer[string]{
+		"redirected at once":       strs("/try/1", answer[string]{pending: 1, value: "redirect"}, "/target", answer[string]{pending: 2, value: "t"}),
+		"not yet, then redirected": strs("/try/1", answer[string]{value: "wait"}, "/try/2", answer[string]{pending: 1, value: "redirect"}, "/target", answer[string]{value: "t"}),
+		"fails until it gives up":  strs("/try/1", answer[string]{err: "refused"}, "/try/2", answer[string]{pending: 1, err: "refused"}, "/try/3", answer[string]{err: "refused"}),
+		"the target fails":         strs("/try/1", answer[string]{value: "redirect"}, "/target", answer[string]{pending: 1, err: "reset"}),
+	}
+	for name, s := range cases {
+		t.Run(name, func(t *testing.T) {
+			script := func() *world { return &world{strings: s} }
+			sameBehaviour(t, script,
+				func(w *world) (string, error) { return retrySource(w, w.get, 3) },
+				func(w *world) Future[string] { return newCorofiedRetry(w, w.get, 3) })
+		})
+	}
+}
