@@ -50,6 +50,7 @@ func TestGoldenExamples(t *testing.T) {
 			want, err := os.ReadFile(golden)
 			require.NoError(t, err, "run go generate ./corofy/... to write the golden file")
 			assert.Equal(t, string(want), string(got), "the generated code differs from %s; if the change is meant, run go generate ./corofy/...", golden)
+			assert.NoError(t, checkCompiles(l, golden, got), "the generated file must type-check with its package")
 			assert.Regexp(t, regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.\n`), string(got), "go tools recognise generated files by this first line")
 		})
 	}
@@ -270,4 +271,18 @@ func TestRunWithoutFileSaysHowToCallIt(t *testing.T) {
 func TestOutputName(t *testing.T) {
 	assert.Equal(t, "coroutine_corofied.go", outputName("coroutine_source.go"))
 	assert.Equal(t, "main_corofied.go", outputName("main.go"))
+}
+
+func TestCheckCompilesCatchesGeneratedCodeThatDoesNotBuild(t *testing.T) {
+	files, err := loadPackage("examples/loop_source.go")
+	require.NoError(t, err)
+	abs, err := filepath.Abs("examples/loop_source.go")
+	require.NoError(t, err)
+	broken := []byte("package examples\n\nfunc brokenByCorofy() int { return \"not an int\" }\n")
+
+	err = checkCompiles(files[abs], "examples/broken_corofied.go", broken)
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "does not compile, a bug in corofy; nothing was written")
+	assert.Contains(t, err.Error(), "broken_corofied.go:3")
 }

@@ -55,6 +55,9 @@ func run(args []string, gofile string) error {
 		return err
 	}
 	output := filepath.Join(filepath.Dir(input), outputName(filepath.Base(input)))
+	if err := checkCompiles(l, output, out); err != nil {
+		return err
+	}
 	if err := os.WriteFile(output, out, 0o644); err != nil {
 		return fmt.Errorf("corofy: %w", err)
 	}
