@@ -156,21 +156,64 @@ func terminates(s ast.Stmt) bool {
 		return len(s.List) > 0 && terminates(s.List[len(s.List)-1])
 	case *ast.IfStmt:
 		return s.Else != nil && terminates(s.Body) && terminates(s.Else)
+	case *ast.SwitchStmt:
+		return clausesTerminate(s.Body)
+	case *ast.TypeSwitchStmt:
+		return clausesTerminate(s.Body)
+	case *ast.SelectStmt:
+		return clausesTerminate(s.Body)
 	case *ast.ForStmt:
 		if s.Cond != nil {
 			return false
 		}
-		hasBreak := false
-		ast.Inspect(s.Body, func(n ast.Node) bool {
+		return !hasBreak(s.Body.List)
+	}
+	return false
+}
+
+// clausesTerminate reports whether a switch or select with this body never
+// carries on: it has a default (a select need not), every clause ends in a
+// terminating statement or a fallthrough, and no break leaves it.
+func clausesTerminate(body *ast.BlockStmt) bool {
+	hasDefault := false
+	for _, c := range body.List {
+		var list []ast.Stmt
+		switch c := c.(type) {
+		case *ast.CaseClause:
+			hasDefault = hasDefault || c.List == nil
+			list = c.Body
+		case *ast.CommClause:
+			hasDefault = true
+			list = c.Body
+		}
+		if len(list) == 0 {
+			return false
+		}
+		last := list[len(list)-1]
+		if b, ok := last.(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+			continue
+		}
+		if !terminates(last) || hasBreak(list) {
+			return false
+		}
+	}
+	return hasDefault
+}
+
+// hasBreak reports whether an unlabelled break in list leaves the
+// statement list's own switch or select.
+func hasBreak(list []ast.Stmt) bool {
+	found := false
+	for _, s := range list {
+		ast.Inspect(s, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
 				return false
 			case *ast.BranchStmt:
-				hasBreak = hasBreak || n.Tok == token.BREAK
+				found = found || n.Tok == token.BREAK
 			}
-			return true
+			return !found
 		})
-		return !hasBreak
 	}
-	return false
+	return found
 }

@@ -78,6 +78,26 @@ func f(get func(int) Future[string], k int) (string, error) {
 	}
 	return x, nil
 }`,
+		"a branch that waits and ends in a switch that returns": `
+//corofy:coroutine m
+func f(get func(int) Future[int]) (int, error) {
+	for i := 0; i < 3; i++ {
+		v, err := Wait(get(i))
+		if err != nil {
+			return 0, err
+		}
+		if v > 0 {
+			w, _ := Wait(get(v))
+			switch w {
+			case 1:
+				return 1, nil
+			default:
+				return 2, nil
+			}
+		}
+	}
+	return 0, nil
+}`,
 		"a value only, no error": `
 //corofy:coroutine m
 func f(get func() Future[int]) int {
