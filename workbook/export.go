@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -183,6 +184,9 @@ func writeEdition(p *Project, dir string, stub func(id string) bool) error {
 		marked[m.File] = true
 	}
 	for _, rel := range p.Files {
+		if corofiedAnswer(rel, p.Markers) {
+			continue
+		}
 		src := filepath.Join(p.Root, filepath.FromSlash(rel))
 		dst := filepath.Join(dir, filepath.FromSlash(rel))
 		if !marked[rel] {
@@ -196,6 +200,22 @@ func writeEdition(p *Project, dir string, stub func(id string) bool) error {
 		}
 	}
 	return nil
+}
+
+// corofiedAnswer reports whether rel is a state machine corofy generated
+// (or its test) in a folder that holds exercises: it would hand out the
+// answer the student writes by hand, so the edition leaves it out. The
+// straight-line source it came from stays; go generate rebuilds the file.
+func corofiedAnswer(rel string, markers []*Marker) bool {
+	if !strings.HasSuffix(rel, "_corofied.go") && !strings.HasSuffix(rel, "_corofied_test.go") {
+		return false
+	}
+	for _, m := range markers {
+		if path.Dir(m.File) == path.Dir(rel) {
+			return true
+		}
+	}
+	return false
 }
 
 // markedFiles lists the files that carry at least one marker.
