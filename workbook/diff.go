@@ -1,6 +1,8 @@
 // This file is `diff A B`: a unified diff of two stage folders, so a learner
 // sees exactly what one step adds to the previous one. Tests are left out;
-// code and README are what the stages teach with.
+// code and README are what the stages teach with. So are corofy's side
+// files (a straight-line *_source.go and the *_corofied.go made from it):
+// they show a tool beside the lesson, not a step of it.
 
 package main
 
@@ -129,7 +131,24 @@ func splitLines(s string) []string {
 	return difflib.SplitLines(strings.TrimSuffix(s, "\n"))
 }
 
-// stageFiles reads a stage folder's README.md and non-test .go files.
+// diffable reports whether a stage's file belongs in a diff: README.md and
+// the code that is the lesson.
+func diffable(name string) bool {
+	if name == "README.md" {
+		return true
+	}
+	if !strings.HasSuffix(name, ".go") {
+		return false
+	}
+	for _, aside := range []string{"_test.go", "_corofied.go", "_source.go"} {
+		if strings.HasSuffix(name, aside) {
+			return false
+		}
+	}
+	return true
+}
+
+// stageFiles reads a stage folder's README.md and the .go files of its lesson.
 func stageFiles(dir string) (map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -138,7 +157,7 @@ func stageFiles(dir string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, en := range entries {
 		name := en.Name()
-		if en.IsDir() || !(name == "README.md" || (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"))) {
+		if en.IsDir() || !diffable(name) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, name))

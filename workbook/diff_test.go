@@ -45,3 +45,18 @@ func TestDiffRejectsAnUnknownStage(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "workbook: diff: unknown stage \"stage9\" (stages: stage01_future, stage02_reactor)\n", stderr)
 }
+
+func TestDiffLeavesOutCorofysSideFiles(t *testing.T) {
+	for name, want := range map[string]bool{
+		"README.md":              true,
+		"request.go":             true,
+		"request_test.go":        false,
+		"request_source.go":      false,
+		"request_corofied.go":    false,
+		"notes.txt":              false,
+		"resource.go":            true, // ends in "source.go" but not "_source.go"
+		"async_main_corofied.go": false,
+	} {
+		assert.Equal(t, want, diffable(name), "diffable(%q)", name)
+	}
+}
