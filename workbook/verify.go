@@ -34,9 +34,15 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	fs := newFlags("verify")
 	jobs := fs.Int("jobs", min(2, runtime.NumCPU()), "how many variants to test, and test processes to run, at once")
 	keep := fs.Bool("keep", false, "keep the temporary export and work folders")
-	timeout := fs.Duration("timeout", 2*time.Minute, "how long one test process may run")
+	timeout := fs.Duration("timeout", 2*time.Minute, "how long one test process may run (--wrong: 20s)")
+	wrong := fs.Bool("wrong", false, "instead, prove that the tests reject the wrong answers of workbook/wrong and most generated mutants")
+	mutants := fs.Int("mutants", 16, "with --wrong: at most this many generated mutants per stage")
+	only := fs.String("only", "", "with --wrong: only this exercise's wrong answers and mutants")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
+	}
+	if *wrong && !flagSet(fs, "timeout") {
+		*timeout = 20 * time.Second
 	}
 	if *jobs < 1 {
 		return &usageError{"verify: --jobs must be at least 1"}
@@ -55,7 +61,15 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	probs, err := verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep, Timeout: *timeout}, a.stdout)
+	if *only != "" && p.Manifest.ByID(*only) == nil {
+		return &usageError{fmt.Sprintf("verify: --only %s: no such exercise in %s", *only, manifestPath)}
+	}
+	var probs []string
+	if *wrong {
+		probs, err = verifyWrong(ctx, p, wrongOptions{Jobs: *jobs, Timeout: *timeout, PerStage: *mutants, Only: *only, Keep: *keep}, a.stdout)
+	} else {
+		probs, err = verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep, Timeout: *timeout}, a.stdout)
+	}
 	if err != nil {
 		return err
 	}
