@@ -97,7 +97,7 @@ func verifyWrong(ctx context.Context, p *Project, opts wrongOptions, w io.Writer
 	fmt.Fprintf(w, "Trying %d wrong answers from %s and %d generated mutants, %d at a time, %v per test process\n",
 		len(trials)-len(generated), wrongDir, len(generated), opts.Jobs, opts.Timeout)
 
-	results, err := runTrials(ctx, p, trials, opts)
+	results, err := runTrials(ctx, p, trials, opts, w)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,10 @@ func spread[T any](list []T, n int) []T {
 
 // runTrials runs the trials on opts.Jobs copies of the reference, each
 // worker writing one trial's file, testing it, and putting the file back.
-func runTrials(ctx context.Context, p *Project, trials []*trial, opts wrongOptions) ([]*trialResult, error) {
+// Every tenth trial done, it says how far it has got on w.
+func runTrials(ctx context.Context, p *Project, trials []*trial, opts wrongOptions, w io.Writer) ([]*trialResult, error) {
+	start := time.Now()
+	done := 0
 	tmp, err := os.MkdirTemp("", "workbook-wrong-")
 	if err != nil {
 		return nil, fmt.Errorf("verify --wrong: %w", err)
@@ -253,6 +256,9 @@ func runTrials(ctx context.Context, p *Project, trials []*trial, opts wrongOptio
 					firstErr = err
 				}
 				results[i] = r
+				if done++; done%10 == 0 {
+					fmt.Fprintf(w, "  %d of %d tried (%.0fs)\n", done, len(trials), time.Since(start).Seconds())
+				}
 				mu.Unlock()
 			}
 		}()
@@ -281,7 +287,17 @@ func runTrial(ctx context.Context, p *Project, tr *testRunner, modPath string, t
 	if err := writeFile(dst, t.Mutant.Source, 0o644); err != nil {
 		return nil, err
 	}
-	defer copyFile(filepath.Join(p.Root, filepath.FromSlash(t.Mutant.File)), dst)
+	res, err := testTrial(ctx, tr, modPath, t)
+	// The next trial in this copy must start from the reference.
+	if restoreErr := copyFile(filepath.Join(p.Root, filepath.FromSlash(t.Mutant.File)), dst); err == nil {
+		err = restoreErr
+	}
+	return res, err
+}
+
+// testTrial builds the tests of the trial's package, as its file now is in
+// tr's copy, and runs the trial's tests.
+func testTrial(ctx context.Context, tr *testRunner, modPath string, t *trial) (*trialResult, error) {
 	dir := path.Dir(t.Mutant.File)
 	bins, err := tr.buildTests(ctx, modPath, tr.BinDir, []string{dir})
 	if err != nil {
