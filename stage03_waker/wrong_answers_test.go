@@ -167,3 +167,29 @@ func (c *closableTask) Close() error {
 	c.closed.Add(1)
 	return nil
 }
+
+func TestWakeCallsTheWakerAfterReleasingTheReactorsLock(t *testing.T) {
+	r := newIdleReactor(t)
+	w := testWaker(4)
+	id := r.NextID()
+	require.NoError(t, r.SetWaker(id, w))
+	// Holding the queue's lock stops the waker inside Push, in the middle
+	// of Wake: whatever lock wake still holds then, it holds while waking.
+	w.ready.mu.Lock()
+	woke := make(chan struct{})
+	go func() {
+		defer close(woke)
+		r.wake(id)
+	}()
+	waitUntilBlockedIn(t, "(*ReadyQueue).Push", "(*Mutex).Lock")
+	free := r.mu.TryLock()
+	if free {
+		r.mu.Unlock()
+	}
+	w.ready.mu.Unlock()
+	<-woke
+
+	assert.True(t, free,
+		"wake held the reactor's lock while calling Wake, which takes the executor's lock: two locks held at once is how deadlocks start. Read the waker under r.mu, unlock, then call Wake")
+	assert.Equal(t, []int{4}, w.ready.TakeAll(nil), "wake must still wake the task")
+}
