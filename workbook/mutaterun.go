@@ -345,7 +345,7 @@ func reportWrong(w io.Writer, p *Project, trials []*trial, results []*trialResul
 			switch r.Verdict {
 			case verdictRejected:
 				rejected++
-				lines = append(lines, fmt.Sprintf("    rejected  %s (%s)", t.Wrong.Desc, strings.Join(r.Failed, ", ")))
+				lines = append(lines, fmt.Sprintf("    rejected  %s (%s)", t.Wrong.Desc, firstNames(r.Failed, 2)))
 			case verdictLives:
 				lines = append(lines, fmt.Sprintf("    LIVES     %s", t.Wrong.Desc))
 				probs = append(probs, fmt.Sprintf("%s: every listed test of %s in %s passes with the wrong answer %q: add a test that rejects it", t.Wrong.Pos, t.Wrong.Exercise, path.Dir(t.Wrong.File), t.Wrong.Desc))
@@ -400,6 +400,14 @@ func reportWrong(w io.Writer, p *Project, trials []*trial, results []*trialResul
 		}
 	}
 	return probs
+}
+
+// firstNames lists the first n names, and how many more there are.
+func firstNames(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // lastN keeps the last n lines.
