@@ -176,3 +176,28 @@ func TestWakeCallsTheWakerAfterReleasingTheReactorsLock(t *testing.T) {
 		"wake held the reactor's lock while calling Wake, which takes the executor's lock: two locks held at once is how deadlocks start. Read the waker under r.mu, unlock, then call Wake")
 	assert.Equal(t, []int{4}, w.ready.TakeAll(nil), "wake must still wake the task")
 }
+
+func TestEventLoopWakesEveryTaskOfABatch(t *testing.T) {
+	// A reactor whose event loop starts only once both fds are readable,
+	// so that its first wait returns both events in one batch. Like every
+	// stage 03 reactor, it runs until the test binary exits.
+	p, err := newPoller()
+	require.NoError(t, err)
+	reactorsStarted.Add(1)
+	r := &Reactor{poller: p, wakers: map[int]Waker{}}
+	rd1, wr1 := stagetest.NewPipe(t)
+	rd2, wr2 := stagetest.NewPipe(t)
+	id1, id2 := r.NextID(), r.NextID()
+	w1, w2 := testWaker(1), testWaker(2)
+	require.NoError(t, r.SetWaker(id1, w1))
+	require.NoError(t, r.SetWaker(id2, w2))
+	require.NoError(t, r.Register(rd1, id1))
+	require.NoError(t, r.Register(rd2, id2))
+	writeByte(t, wr1)
+	writeByte(t, wr2)
+
+	go r.eventLoop()
+
+	waitWoken(t, w1, "the first event of the batch must wake its task")
+	waitWoken(t, w2, "the event loop woke the first task of a batch but not the second: wake every id of ready[:n]; edge-triggered events never come again")
+}
