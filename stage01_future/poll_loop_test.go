@@ -61,3 +61,48 @@ func TestPollLoopSleepsBetweenPolls(t *testing.T) {
 	assert.GreaterOrEqual(t, elapsed, 2*interval,
 		"two pending polls must be followed by two sleeps of the interval; did PollLoop skip time.Sleep?")
 }
+
+// timedFuture is a fake future that remembers when each poll came, so a
+// test can see the gaps PollLoop left between them.
+type timedFuture struct {
+	fakeFuture[string]
+	at []time.Time
+}
+
+// Poll implements Future.
+func (f *timedFuture) Poll() Poll[string] {
+	f.at = append(f.at, time.Now())
+	return f.fakeFuture.Poll()
+}
+
+func TestPollLoopSleepsForItsIntervalArgument(t *testing.T) {
+	// The package's pollInterval is 100ms; this loop is given 1ms. Five
+	// sleeps of the interval take a few milliseconds, five of the constant
+	// half a second, so the bound below tells them apart with a wide margin.
+	const interval = time.Millisecond
+	f := &timedFuture{fakeFuture: fakeFuture[string]{pendingPolls: 5, result: Ready("done")}}
+
+	_, err := PollLoop[string](f, interval, &bytes.Buffer{})
+
+	require.NoError(t, err)
+	require.Len(t, f.at, 6)
+	total := f.at[5].Sub(f.at[0])
+	assert.Less(t, total, 5*pollInterval/2,
+		"PollLoop took %v for 5 sleeps of the %v it was given (the constant pollInterval is %v): sleep for the interval argument, not the constant",
+		total, interval, pollInterval)
+}
+
+func TestPollLoopDoesNotSleepBeforeTheFirstPoll(t *testing.T) {
+	// A future ready at once needs no sleep at all: with an interval of a
+	// second, a sleep before the first poll would be plain to see.
+	const interval = time.Second
+	f := &fakeFuture[string]{result: Ready("done")}
+
+	start := time.Now()
+	_, err := PollLoop[string](f, interval, &bytes.Buffer{})
+	elapsed := time.Since(start)
+
+	require.NoError(t, err)
+	assert.Less(t, elapsed, interval/2,
+		"PollLoop took %v to return a future that was ready at its first poll: poll first, and sleep only after a Pending answer", elapsed)
+}

@@ -56,6 +56,9 @@ For teachers and maintainers:
   verify [--jobs N] [--keep] [--timeout D]
                              prove that every exercise fails in the student
                              edition and passes once restored (reference only)
+  verify --wrong [--mutants N] [--only ID]
+                             prove that the tests reject every wrong answer
+                             of workbook/wrong, and report generated mutants
 `
 
 // app is one run of the runner. Commands write to its streams and find the

@@ -35,6 +35,9 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	jobs := fs.Int("jobs", min(2, runtime.NumCPU()), "how many variants to test, and test processes to run, at once")
 	keep := fs.Bool("keep", false, "keep the temporary export and work folders")
 	timeout := fs.Duration("timeout", defaultTestTimeout, "how long one test process may run")
+	wrong := fs.Bool("wrong", false, "instead, prove that the tests reject the wrong answers of workbook/wrong and most generated mutants")
+	mutants := fs.Int("mutants", 12, "with --wrong: at most this many generated mutants per stage")
+	only := fs.String("only", "", "with --wrong: only this exercise's wrong answers and mutants")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -58,7 +61,15 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	if err := p.requireParsed(); err != nil {
 		return err
 	}
-	probs, err := verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep, Timeout: *timeout}, a.stdout)
+	if *only != "" && p.Manifest.ByID(*only) == nil {
+		return &usageError{fmt.Sprintf("verify: --only %s: no such exercise in %s", *only, manifestPath)}
+	}
+	var probs []string
+	if *wrong {
+		probs, err = verifyWrong(ctx, p, wrongOptions{Jobs: *jobs, Timeout: *timeout, PerStage: *mutants, Only: *only, Keep: *keep}, a.stdout)
+	} else {
+		probs, err = verify(ctx, p, verifyOptions{Jobs: *jobs, Keep: *keep, Timeout: *timeout}, a.stdout)
+	}
 	if err != nil {
 		return err
 	}
