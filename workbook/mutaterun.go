@@ -32,7 +32,8 @@ type wrongOptions struct {
 	Jobs    int           // mutants built and tested at once, each in its own copy
 	Timeout time.Duration // bounds each test process: a mutant may hang or spin
 	// PerStage caps the generated mutants of each package folder; the
-	// ones tried are spread evenly over all that could be made.
+	// ones tried are spread evenly over all that could be made. Zero
+	// generates none; a negative number keeps every one.
 	PerStage int
 	Only     string // test only this exercise's wrong answers and mutants
 	Keep     bool   // keep the temporary copies
@@ -168,6 +169,9 @@ func replaceBody(name string, src []byte, fn, body string) ([]byte, error) {
 // folder where the exercise has listed tests, and keeps at most
 // opts.PerStage per folder, spread evenly over the candidates.
 func planMutants(p *Project, opts wrongOptions) ([]*trial, error) {
+	if opts.PerStage == 0 {
+		return nil, nil
+	}
 	byDir := map[string][]string{} // folder -> marked files built here
 	for _, file := range p.markedFiles() {
 		if buildsHere(p.Root, file) {

@@ -36,7 +36,7 @@ func (a *app) cmdVerify(ctx context.Context, args []string) error {
 	keep := fs.Bool("keep", false, "keep the temporary export and work folders")
 	timeout := fs.Duration("timeout", defaultTestTimeout, "how long one test process may run")
 	wrong := fs.Bool("wrong", false, "instead, prove that the tests reject the wrong answers of workbook/wrong and most generated mutants")
-	mutants := fs.Int("mutants", 12, "with --wrong: at most this many generated mutants per stage")
+	mutants := fs.Int("mutants", 12, "with --wrong: at most this many generated mutants per stage (0: none, -1: all)")
 	only := fs.String("only", "", "with --wrong: only this exercise's wrong answers and mutants")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
