@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -420,11 +419,4 @@ func lastN(lines []string, n int) []string {
 		return lines[len(lines)-n:]
 	}
 	return lines
-}
-
-// flagSet reports whether the flag name was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }
