@@ -438,3 +438,23 @@ func TestCoroutineRunsToEndUnderRealExecutorAndReactor(t *testing.T) {
 func lines(out string) []string {
 	return strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 }
+
+// Each poll brings a waker, and the reactor can only wake the task through
+// the one it holds: a Poll that returns Pending must first leave that poll's
+// waker with the reactor, in every state, or the task sleeps for ever.
+func TestHTTPGetLeavesEachPollsWakerWithTheReactor(t *testing.T) {
+	srv := stagetest.StartDelayServer(t)
+	f := getFrom(t, srv.Addr(), "/300/x", nil)
+	r := f.reactor.(*fakeReactor)
+
+	for _, id := range []int{1, 2, 3} {
+		p := f.Poll(testWaker(id))
+		if p.Ready {
+			t.Fatal("the server answers after 300ms, so these polls must return Pending")
+		}
+		w, ok := r.wakers[f.id]
+		require.True(t, ok, "Poll returned Pending (state %v) without giving the reactor a waker for id %d: return f.pending(w), which calls SetWaker, not a bare Pending", f.state, f.id)
+		assert.Equal(t, id, w.id, "after a Pending poll (state %v) the reactor must hold that poll's waker, the one passed to Poll, not an earlier one", f.state)
+	}
+	pollToEnd(t, f)
+}
