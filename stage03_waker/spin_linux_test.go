@@ -3,67 +3,69 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
-// busyShare samples, every millisecond for window, the state of every
-// thread of the process but the test's own (/proc/self/task/*/stat), and
-// returns the largest share of samples in which one and the same thread was
-// running or ready to run. A thread that waits in the kernel (epoll_wait
-// with no timeout, a futex) is asleep; a loop that keeps asking the kernel
-// is always running or queued to run, however busy the machine is, which a
-// CPU-time measure cannot tell on a loaded machine. Go's own threads (the
-// garbage collector, sysmon, the race detector's) run now and then, each a
-// small share of the window, so the share is per thread, not summed.
-func busyShare(t *testing.T, window time.Duration) float64 {
+// sleepsInEpollWait reports whether some thread of the process is asleep in
+// the kernel in epoll_wait (or epoll_pwait) on epfd with no timeout (-1),
+// read from /proc/self/task/*/syscall: the number of the system call a
+// thread is blocked in, then its arguments in hex. The first argument is the
+// epoll fd and the fourth the timeout. A loop that polls with a timeout of 0
+// is never seen there with -1, however busy or quiet the machine is.
+func sleepsInEpollWait(t *testing.T, epfd int) bool {
 	t.Helper()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	self := strconv.Itoa(unix.Gettid())
-	samples := 0
-	busy := map[string]int{} // thread id -> samples in which it ran
-	for deadline := time.Now().Add(window); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		stats, err := filepath.Glob("/proc/self/task/*/stat")
+	files, err := filepath.Glob("/proc/self/task/*/syscall")
+	if err != nil {
+		t.Fatalf("list the process's threads: %v", err)
+	}
+	fd := "0x" + strconv.FormatInt(int64(epfd), 16)
+	for _, path := range files {
+		data, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("list the process's threads: %v", err)
+			continue // the thread has just ended
 		}
-		for _, path := range stats {
-			tid := filepath.Base(filepath.Dir(path))
-			if tid == self {
-				continue
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				continue // the thread has just ended
-			}
-			// The state follows the command name, which is in parentheses.
-			if i := bytes.LastIndexByte(data, ')'); i >= 0 && i+2 < len(data) && data[i+2] == 'R' {
-				busy[tid]++
-			}
+		f := strings.Fields(string(data))
+		if len(f) < 5 || f[1] != fd {
+			continue
 		}
+		if f[4] == "0xffffffffffffffff" || f[4] == "0xffffffff" {
+			return true
+		}
+	}
+	return false
+}
+
+// asleepShare samples sleepsInEpollWait every millisecond for window and
+// returns the share of samples in which the loop was asleep.
+func asleepShare(t *testing.T, epfd int, window time.Duration) float64 {
+	t.Helper()
+	samples, asleep := 0, 0
+	for deadline := time.Now().Add(window); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		samples++
+		if sleepsInEpollWait(t, epfd) {
+			asleep++
+		}
 	}
-	most := 0
-	for _, n := range busy {
-		most = max(most, n)
-	}
-	return float64(most) / float64(max(samples, 1))
+	return float64(asleep) / float64(max(samples, 1))
 }
 
 func TestEventLoopSleepsInTheKernelWhileNothingHappens(t *testing.T) {
-	newIdleLoopReactor(t)
+	r := newIdleLoopReactor(t)
+	epfd := r.poller.epfd
 
-	share := busyShare(t, 300*time.Millisecond)
-
-	if share > 0.5 {
-		t.Errorf("while the reactor had nothing to do, one thread of the process was running in %.0f%% of the samples taken over 300ms: the event loop must wait with no timeout (forever), not poll with a timeout of 0, which spins at 100%% CPU", 100*share)
+	deadline := time.Now().Add(5 * time.Second)
+	for !sleepsInEpollWait(t, epfd) {
+		if time.Now().After(deadline) {
+			t.Fatalf("in 5s the reactor's thread was never seen asleep in epoll_wait on its epoll fd with no timeout: the event loop must wait for ever (-1) when nothing happens, not poll with a timeout of 0, which spins at 100%% CPU")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if share := asleepShare(t, epfd, 300*time.Millisecond); share < 0.8 {
+		t.Errorf("while nothing happened, the reactor's thread was asleep in epoll_wait in only %.0f%% of the samples taken over 300ms: the event loop must wait for ever (-1), not spin", 100*share)
 	}
 }
