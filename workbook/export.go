@@ -184,7 +184,7 @@ func writeEdition(p *Project, dir string, stub func(id string) bool) error {
 		marked[m.File] = true
 	}
 	for _, rel := range p.Files {
-		if corofiedAnswer(rel, p.Markers) {
+		if corofiedAnswer(rel, p.Markers) || wrongAnswerCatalogue(rel) {
 			continue
 		}
 		src := filepath.Join(p.Root, filepath.FromSlash(rel))
@@ -200,6 +200,14 @@ func writeEdition(p *Project, dir string, stub func(id string) bool) error {
 		}
 	}
 	return nil
+}
+
+// wrongAnswerCatalogue reports whether rel is in the catalogue of wrong
+// answers (workbook/wrong): each entry quotes the lines of the answer it
+// breaks, so it stays with the teacher. verify --wrong, its only reader,
+// runs in the reference repository.
+func wrongAnswerCatalogue(rel string) bool {
+	return strings.HasPrefix(rel, wrongDir+"/")
 }
 
 // corofiedAnswer reports whether rel is a state machine corofy generated
