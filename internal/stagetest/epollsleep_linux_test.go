@@ -3,6 +3,8 @@
 package stagetest
 
 import (
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,29 +13,34 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// The waiter below sleeps on an epoll fd with nothing registered, so no
+// event can end its wait; a signal sent to its own thread does (EINTR), and
+// the flag tells it to stop instead of waiting again. SIGURG is the signal
+// the Go runtime already uses to preempt goroutines, so sending it is safe.
 func TestSleepsInEpollWaitSeesOnlyAWaitWithNoTimeoutOnThatFD(t *testing.T) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	require.NoError(t, err)
+	t.Cleanup(func() { unix.Close(epfd) })
 	other, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	require.NoError(t, err)
 	t.Cleanup(func() { unix.Close(other) })
-	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC)
-	require.NoError(t, err)
-	t.Cleanup(func() { unix.Close(wake) })
-	require.NoError(t, unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wake, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wake)}))
 
 	assert.False(t, SleepsInEpollWait(t, epfd), "nobody waits on the fd yet")
 
+	var stop atomic.Bool
+	tid := make(chan int, 1)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		tid <- unix.Gettid()
 		events := make([]unix.EpollEvent, 1)
-		for {
-			if _, err := unix.EpollWait(epfd, events, -1); err != unix.EINTR {
-				return
-			}
+		for !stop.Load() {
+			unix.EpollWait(epfd, events, -1)
 		}
 	}()
+	waiter := <-tid
 	deadline := time.Now().Add(5 * time.Second)
 	for !SleepsInEpollWait(t, epfd) {
 		require.True(t, time.Now().Before(deadline), "a goroutine blocked in epoll_wait(-1) on the fd was not seen within 5s")
@@ -41,12 +48,15 @@ func TestSleepsInEpollWaitSeesOnlyAWaitWithNoTimeoutOnThatFD(t *testing.T) {
 	}
 	assert.False(t, SleepsInEpollWait(t, other), "a wait on another epoll fd does not count")
 
-	_, err = unix.Write(wake, []byte{1, 0, 0, 0, 0, 0, 0, 0})
-	require.NoError(t, err)
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the waiter did not wake")
+	stop.Store(true)
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		require.NoError(t, unix.Tgkill(unix.Getpid(), waiter, unix.SIGURG))
+		select {
+		case <-done:
+			return
+		case <-time.After(time.Millisecond):
+		}
+		require.True(t, time.Now().Before(deadline), "the waiter did not wake within 5s of being signalled")
 	}
-	require.NoError(t, unix.Close(epfd))
 }
