@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -31,6 +32,11 @@ type Exercise struct {
 	Tests    []string `toml:"tests"`
 	Points   int      `toml:"points"`
 	Requires []string `toml:"requires"`
+	// Hidden lists tests the teacher keeps out of the student edition: they
+	// live in files named *_hidden_test.go, which export leaves out, and run
+	// with the others wherever they are present (the reference repository,
+	// the grading edition).
+	Hidden []string `toml:"hidden"`
 
 	// Line is the line of the entry's [[exercise]] header; keyLines maps each
 	// key of the entry to the line it was written on.
@@ -48,11 +54,11 @@ type TestRef struct {
 // String gives the manifest spelling, "dir:TestName".
 func (r TestRef) String() string { return r.Dir + ":" + r.Name }
 
-// TestRefs parses the entry's tests. The manifest was validated on load, so a
-// malformed entry cannot reach this point.
+// TestRefs parses the entry's tests, the hidden ones last. The manifest was
+// validated on load, so a malformed entry cannot reach this point.
 func (e *Exercise) TestRefs() []TestRef {
-	refs := make([]TestRef, 0, len(e.Tests))
-	for _, t := range e.Tests {
+	refs := make([]TestRef, 0, len(e.Tests)+len(e.Hidden))
+	for _, t := range append(slices.Clip(e.Tests), e.Hidden...) {
 		ref, err := parseTestRef(t)
 		if err == nil {
 			refs = append(refs, ref)
@@ -60,6 +66,14 @@ func (e *Exercise) TestRefs() []TestRef {
 	}
 	return refs
 }
+
+// IsHidden reports whether ref is one of the exercise's hidden tests.
+func (e *Exercise) IsHidden(ref TestRef) bool {
+	return slices.Contains(e.Hidden, ref.String())
+}
+
+// hiddenTestSuffix ends the name of every file that holds hidden tests.
+const hiddenTestSuffix = "_hidden_test.go"
 
 // keyLine is the line of key inside this entry, or the header's line when the
 // key was not written at all (the complaint then is that it is missing).
@@ -137,7 +151,7 @@ func parseManifest(name string, data []byte) (*Manifest, error) {
 		// A misspelt key (hint instead of hints) would otherwise be dropped
 		// without a word, and the exercise would silently lose its hints.
 		line := findKeyLine(data, k[len(k)-1])
-		return nil, fmt.Errorf("%s:%d: unknown key %q (known keys: id, stage, title, concept, hints, tests, points, requires)",
+		return nil, fmt.Errorf("%s:%d: unknown key %q (known keys: id, stage, title, concept, hints, tests, points, requires, hidden)",
 			name, line, k.String())
 	}
 	return &Manifest{Path: name, Exercises: doc.Exercise}, nil

@@ -90,6 +90,12 @@ func TestFirst(t *testing.T)  { _ = First() }
 func TestSecond(t *testing.T) { _ = Second() }
 func helper(t *testing.T)     {}
 `,
+		"calc/calc_hidden_test.go": `package calc
+
+import "testing"
+
+func TestFirstKept(t *testing.T) { _ = First() }
+`,
 		manifestPath: manifest,
 	})
 	return root
@@ -118,11 +124,15 @@ func entry(id string, extra ...string) string {
 }
 
 func TestValidManifestLoads(t *testing.T) {
-	root := manifestModule(t, entry("first")+entry("second", `requires = ["first"]`))
+	root := manifestModule(t, entry("first", `hidden = ["calc:TestFirstKept"]`)+entry("second", `requires = ["first"]`))
 	p, err := loadProject(root)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"first", "second"}, p.Manifest.IDs())
 	assert.Len(t, p.MarkersOf("second"), 1)
+	first := p.Manifest.ByID("first")
+	assert.Equal(t, []TestRef{{"calc", "TestFirst"}, {"calc", "TestFirstKept"}}, first.TestRefs(), "hidden tests run after the others")
+	assert.True(t, first.IsHidden(TestRef{"calc", "TestFirstKept"}))
+	assert.False(t, first.IsHidden(TestRef{"calc", "TestFirst"}))
 }
 
 func TestManifestMistakesAreReportedWithFileAndLine(t *testing.T) {
@@ -181,6 +191,22 @@ func TestManifestMistakesAreReportedWithFileAndLine(t *testing.T) {
 		"zero points": {
 			manifest: entry("first", `points = 0`) + entry("second"),
 			want:     `workbook/exercises.toml:9: exercise "first": points must be at least 1`,
+		},
+		"hidden test in a file the student edition keeps": {
+			manifest: entry("first", `hidden = ["calc:TestSecond"]`) + entry("second"),
+			want:     `workbook/exercises.toml:10: exercise "first": hidden test calc:TestSecond is in calc_test.go, which the student edition keeps; move it to a file named *_hidden_test.go`,
+		},
+		"test in a file of hidden tests": {
+			manifest: entry("first", `tests = ["calc:TestFirstKept"]`) + entry("second"),
+			want:     `workbook/exercises.toml:8: exercise "first": test calc:TestFirstKept is in calc_hidden_test.go, a file of hidden tests; list it under hidden`,
+		},
+		"hidden test that does not exist": {
+			manifest: entry("first", `hidden = ["calc:TestGone"]`) + entry("second"),
+			want:     `workbook/exercises.toml:10: exercise "first": test calc:TestGone does not exist`,
+		},
+		"test listed twice": {
+			manifest: entry("first", `tests = ["calc:TestFirst"]`, `hidden = ["calc:TestFirst"]`) + entry("second"),
+			want:     `exercise "first" lists calc:TestFirst under both tests and hidden`,
 		},
 		"bad id": {
 			manifest: entry("first") + entry("second") + entry("Third"),

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -43,7 +44,7 @@ func validateProject(root string, m *Manifest, markers []*Marker) problems {
 	file := m.Path
 	firstLine := map[string]int{}
 	index := map[string]int{}
-	tests := testIndex{root: root, funcs: map[string]map[string]bool{}}
+	tests := testIndex{root: root, funcs: map[string]map[string]string{}}
 	lastStage := 0
 	for i, e := range m.Exercises {
 		switch {
@@ -95,6 +96,23 @@ func validateProject(root string, m *Manifest, markers []*Marker) problems {
 			}
 			if msg := tests.missing(ref); msg != "" {
 				probs.add(file, e.keyLine("tests"), "exercise %q: %s", name, msg)
+			} else if f := tests.file(ref); strings.HasSuffix(f, hiddenTestSuffix) {
+				probs.add(file, e.keyLine("tests"), "exercise %q: test %s is in %s, a file of hidden tests; list it under hidden, or move it to a file not named *%s", name, ref, f, hiddenTestSuffix)
+			}
+		}
+		for _, t := range e.Hidden {
+			ref, err := parseTestRef(t)
+			if err != nil {
+				probs.add(file, e.keyLine("hidden"), "exercise %q: %v", name, err)
+				continue
+			}
+			if msg := tests.missing(ref); msg != "" {
+				probs.add(file, e.keyLine("hidden"), "exercise %q: %s", name, msg)
+			} else if f := tests.file(ref); !strings.HasSuffix(f, hiddenTestSuffix) {
+				probs.add(file, e.keyLine("hidden"), "exercise %q: hidden test %s is in %s, which the student edition keeps; move it to a file named *%s", name, ref, f, hiddenTestSuffix)
+			}
+			if slices.Contains(e.Tests, t) {
+				probs.add(file, e.keyLine("hidden"), "exercise %q lists %s under both tests and hidden; keep one", name, t)
 			}
 		}
 		seenReq := map[string]bool{}
@@ -131,7 +149,7 @@ func validateProject(root string, m *Manifest, markers []*Marker) problems {
 // testIndex finds test functions by parsing a folder's _test.go files once.
 type testIndex struct {
 	root  string
-	funcs map[string]map[string]bool // dir -> test names
+	funcs map[string]map[string]string // dir -> test name -> file name
 }
 
 // missing says why ref does not name an existing test, or "" if it does.
@@ -144,27 +162,35 @@ func (ti testIndex) missing(ref TestRef) string {
 	if funcs == nil {
 		return fmt.Sprintf("test %s: folder %s has no _test.go files", ref, ref.Dir)
 	}
-	if !funcs[ref.Name] {
+	if funcs[ref.Name] == "" {
 		return fmt.Sprintf("test %s does not exist (no func %s(t *testing.T) in %s/*_test.go)", ref, ref.Name, ref.Dir)
 	}
 	return ""
 }
 
+// file is the name of the file that holds the test ref, or "".
+func (ti testIndex) file(ref TestRef) string {
+	if ti.missing(ref) != "" {
+		return ""
+	}
+	return ti.funcs[ref.Dir][ref.Name]
+}
+
 // load parses the _test.go files of dir, or returns nil if there are none.
-func (ti testIndex) load(dir string) map[string]bool {
+func (ti testIndex) load(dir string) map[string]string {
 	full := filepath.Join(ti.root, filepath.FromSlash(dir))
 	entries, err := os.ReadDir(full)
 	if err != nil {
 		return nil
 	}
-	var funcs map[string]bool
+	var funcs map[string]string
 	fset := token.NewFileSet()
 	for _, en := range entries {
 		if en.IsDir() || !strings.HasSuffix(en.Name(), "_test.go") {
 			continue
 		}
 		if funcs == nil {
-			funcs = map[string]bool{}
+			funcs = map[string]string{}
 		}
 		f, err := parser.ParseFile(fset, filepath.Join(full, en.Name()), nil, parser.SkipObjectResolution)
 		if err != nil {
@@ -172,7 +198,7 @@ func (ti testIndex) load(dir string) map[string]bool {
 		}
 		for _, d := range f.Decls {
 			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && isTestSignature(fn) {
-				funcs[fn.Name.Name] = true
+				funcs[fn.Name.Name] = en.Name()
 			}
 		}
 	}
