@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
@@ -58,22 +59,22 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.SVGPath, "svg", "", "write the SVG picture to `FILE` (default: the trace's name with .svg)")
 	fs.StringVar(&cfg.HTMLPath, "html", "", "write the HTML page to `FILE` (default: the trace's name with .html)")
 	fs.IntVar(&cfg.Width, "width", 1200, fmt.Sprintf("width of the picture in `pixels`, %d to %d", minWidth, maxWidth))
-	from := fs.Float64("from", math.NaN(), "draw from this many `ms` after the trace's first event (zoom in)")
-	to := fs.Float64("to", math.NaN(), "draw up to this many `ms` after the trace's first event (zoom in)")
+	var from, to optionalMS
+	fs.Var(&from, "from", "draw from this many `ms` after the trace's first event (zoom in)")
+	fs.Var(&to, "to", "draw up to this many `ms` after the trace's first event (zoom in)")
 	fs.IntVar(&cfg.MaxArrows, "max-arrows", 500, "draw at most `N` wake arrows, evenly spread over time; 0 draws all")
 	fs.StringVar(&cfg.Title, "title", "", "the picture's `title` (default: \"Timeline of\" and the trace's file name)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
+	// The flag package would print the whole usage after every mistake;
+	// here a mistake is one line, and only -h prints the usage.
+	fs.Usage = func() {}
 
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				fmt.Fprint(stderr, usageText)
+				fs.SetOutput(stderr)
+				fs.PrintDefaults()
 				return cfg, err
 			}
 			return cfg, target.Usagef("%v (go run ./timeline -h lists the flags)", err)
@@ -98,8 +99,8 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	if cfg.MaxArrows < 0 {
 		return cfg, target.Usagef("-max-arrows %d: want 0 (all) or more", cfg.MaxArrows)
 	}
-	cfg.FromMS, cfg.HasFrom = *from, !math.IsNaN(*from)
-	cfg.ToMS, cfg.HasTo = *to, !math.IsNaN(*to)
+	cfg.FromMS, cfg.HasFrom = from.ms, from.set
+	cfg.ToMS, cfg.HasTo = to.ms, to.set
 	for _, f := range []struct {
 		name string
 		v    float64
@@ -131,4 +132,27 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		cfg.Title = defaultTitle(cfg.Input)
 	}
 	return cfg, nil
+}
+
+// optionalMS is a flag of milliseconds that remembers whether it was given,
+// so -from 0 and no -from at all can be told apart.
+type optionalMS struct {
+	ms  float64
+	set bool
+}
+
+func (o *optionalMS) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.FormatFloat(o.ms, 'g', -1, 64)
+}
+
+func (o *optionalMS) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) {
+		return fmt.Errorf("%q is not a number of milliseconds", s)
+	}
+	o.ms, o.set = f, true
+	return nil
 }

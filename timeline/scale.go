@@ -1,6 +1,6 @@
 // scale.go maps trace time to pixels and picks the axis ticks: round
-// numbers of milliseconds (1, 2 or 5 times a power of ten), about one every
-// hundred pixels.
+// numbers of milliseconds (1, 2 or 5 times a power of ten), at least 80
+// pixels apart so their labels never touch.
 
 package main
 
@@ -37,7 +37,7 @@ type tick struct {
 // times of the whole one.
 func (s timeScale) ticks(origin float64) []tick {
 	spanMS := (s.To - s.From) / 1000
-	want := math.Max(2, s.Width/100)
+	want := math.Max(2, s.Width/80)
 	step := niceStep(spanMS / want)
 	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
 	first := math.Ceil(((s.From-origin)/1000)/step-1e-9) * step
