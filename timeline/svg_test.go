@@ -185,7 +185,6 @@ func TestSVGDrawsOneArrowPerWakeFromWakerToWoken(t *testing.T) {
 	require.Len(t, wakes, 1)
 	arrows := wakes[0].withClass("wake")
 	require.Len(t, arrows, 2, "one arrow per flow pair (s → f)")
-	type end struct{ x1, x2 float64 }
 	wants := []struct {
 		from, to string
 		ts1, ts2 float64
