@@ -62,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	var from, to optionalMS
 	fs.Var(&from, "from", "draw from this many `ms` after the trace's first event (zoom in)")
 	fs.Var(&to, "to", "draw up to this many `ms` after the trace's first event (zoom in)")
-	fs.IntVar(&cfg.MaxArrows, "max-arrows", 500, "draw at most `N` wake arrows, evenly spread over time; 0 draws all")
+	fs.IntVar(&cfg.MaxArrows, "max-arrows", 200, "draw at most `N` wake arrows, evenly spread over time; 0 draws all")
 	fs.StringVar(&cfg.Title, "title", "", "the picture's `title` (default: \"Timeline of\" and the trace's file name)")
 	// The flag package would print the whole usage after every mistake;
 	// here a mistake is one line, and only -h prints the usage.

@@ -19,6 +19,10 @@ import (
 // touching slices are merged.
 const minSlicePx = 1.0
 
+// minUrgentPx is the narrowest an error or a hazard is drawn: a one-pixel
+// line of orange among green is easy to miss.
+const minUrgentPx = 3.0
+
 // sliceMark is one rectangle.
 type sliceMark struct {
 	X, W      float64
@@ -74,7 +78,10 @@ func buildMarks(tl *Timeline, sc timeScale, maxArrows int) marks {
 }
 
 // sliceMarks draws every slice that overlaps the window, merging runs of
-// touching slices narrower than a pixel on the same lane and row.
+// touching slices narrower than a pixel on the same lane and row. Errors
+// and hazards are merged only with each other, never into a run of other
+// slices: one failed poll among a thousand good ones stays a mark of its
+// own, in its own colour, exactly where it happened.
 func sliceMarks(tl *Timeline, sc timeScale, m *marks) []sliceMark {
 	// Group by lane and row, each in start order.
 	byRow := map[[2]int][]Slice{}
@@ -86,38 +93,31 @@ func sliceMarks(tl *Timeline, sc timeScale, m *marks) []sliceMark {
 		byRow[k] = append(byRow[k], s)
 	}
 	var out []sliceMark
+	emit := func(lane, row int, group []Slice) {
+		out = append(out, mergeGroup(tl, sc, lane, row, group))
+		if len(group) > 1 {
+			m.MergedSlices += len(group)
+			m.MergedMarks++
+		}
+	}
 	for k, row := range byRow {
 		slices.SortStableFunc(row, func(a, b Slice) int { return cmp.Compare(a.Start, b.Start) })
-		var group []Slice
-		var groupEnd float64 // pixel column where the group ends
-		flush := func() {
-			if len(group) > 0 {
-				out = append(out, mergeGroup(tl, sc, k[0], k[1], group))
-				if len(group) > 1 {
-					m.MergedSlices += len(group)
-					m.MergedMarks++
-				}
-			}
-			group = nil
-		}
+		common := runMerger{emit: func(g []Slice) { emit(k[0], k[1], g) }}
+		urgent := common
 		for _, s := range row {
 			x1, x2 := sc.X(max(s.Start, sc.From)), sc.X(min(s.End(), sc.To))
-			if x2-x1 >= minSlicePx {
-				flush()
-				group = []Slice{s}
-				flush()
-				continue
-			}
-			if len(group) > 0 && x1-groupEnd >= minSlicePx {
-				flush()
-			}
-			group = append(group, s)
-			groupEnd = max(groupEnd, x2)
-			if len(group) == 1 {
-				groupEnd = x2
+			switch {
+			case x2-x1 >= minSlicePx:
+				emit(k[0], k[1], []Slice{s})
+				common.flush() // a wide slice ends the run it interrupts
+			case s.Kind == KindError || s.Kind == KindHazard:
+				urgent.add(s, x1, x2)
+			default:
+				common.add(s, x1, x2)
 			}
 		}
-		flush()
+		common.flush()
+		urgent.flush()
 	}
 	slices.SortFunc(out, func(a, b sliceMark) int {
 		return cmp.Or(cmp.Compare(a.Lane, b.Lane), cmp.Compare(a.Row, b.Row), cmp.Compare(a.X, b.X))
@@ -125,9 +125,34 @@ func sliceMarks(tl *Timeline, sc timeScale, m *marks) []sliceMark {
 	return out
 }
 
-// mergeGroup makes one mark of a run of slices. Its colour is the kind that
-// took the most time, except that an error or a hazard in the run always
-// shows: a merge must not hide the thing a reader looks for.
+// runMerger collects a run of narrow slices that touch: each starts less
+// than a pixel after the run so far ends.
+type runMerger struct {
+	group []Slice
+	end   float64 // pixel column where the run ends
+	emit  func([]Slice)
+}
+
+func (r *runMerger) add(s Slice, x1, x2 float64) {
+	if len(r.group) > 0 && x1-r.end >= minSlicePx {
+		r.flush()
+	}
+	if len(r.group) == 0 {
+		r.end = x2
+	}
+	r.group = append(r.group, s)
+	r.end = max(r.end, x2)
+}
+
+func (r *runMerger) flush() {
+	if len(r.group) > 0 {
+		r.emit(r.group)
+	}
+	r.group = nil
+}
+
+// mergeGroup makes one mark of a run of slices, coloured by the kind that
+// took the most time in it; its tooltip counts every kind.
 func mergeGroup(tl *Timeline, sc timeScale, lane, row int, group []Slice) sliceMark {
 	first, last := group[0], group[0]
 	for _, s := range group {
@@ -138,6 +163,9 @@ func mergeGroup(tl *Timeline, sc timeScale, lane, row int, group []Slice) sliceM
 	x1 := sc.X(max(first.Start, sc.From))
 	x2 := sc.X(min(last.End(), sc.To))
 	mark := sliceMark{X: x1, W: math.Max(x2-x1, minSlicePx), Lane: lane, Row: row, Count: len(group), Start: first.Start}
+	if k := first.Kind; k == KindError || k == KindHazard {
+		mark.W = math.Max(mark.W, minUrgentPx)
+	}
 	if len(group) == 1 {
 		mark.Kind = first.Kind
 		mark.Tooltip = sliceTooltip(tl, first)
@@ -149,16 +177,10 @@ func mergeGroup(tl *Timeline, sc timeScale, lane, row int, group []Slice) sliceM
 		time[s.Kind] += s.Dur
 		count[s.Kind]++
 	}
-	mark.Kind = KindOther
 	best := -1.0
 	for k := range numKinds {
 		if count[k] > 0 && time[k] > best {
 			mark.Kind, best = k, time[k]
-		}
-	}
-	for _, urgent := range []Kind{KindError, KindHazard} {
-		if count[urgent] > 0 {
-			mark.Kind = urgent
 		}
 	}
 	var parts []string

@@ -48,7 +48,7 @@ func TestThousandsOfNarrowSlicesAreMergedAndAnErrorStillShows(t *testing.T) {
 		counted += s.Count
 	}
 	assert.Equal(t, len(tl.Slices), counted, "every slice is in exactly one mark")
-	assert.Equal(t, len(tl.Slices), m.MergedSlices)
+	assert.Equal(t, len(tl.Slices)-1, m.MergedSlices, "all but the failed poll are merged")
 
 	var errorMarks []sliceMark
 	for _, s := range m.Slices {
@@ -56,9 +56,13 @@ func TestThousandsOfNarrowSlicesAreMergedAndAnErrorStillShows(t *testing.T) {
 			errorMarks = append(errorMarks, s)
 		}
 	}
-	require.Len(t, errorMarks, 1, "the one failed poll colours the mark that holds it")
-	assert.Equal(t, "executor 1", tl.Lanes[errorMarks[0].Lane].Name)
-	assert.Contains(t, errorMarks[0].Tooltip, "poll → error ×1")
+	require.Len(t, errorMarks, 1, "the one failed poll is a mark of its own, not hidden in a merged run")
+	e := errorMarks[0]
+	assert.Equal(t, "executor 1", tl.Lanes[e.Lane].Name)
+	assert.Equal(t, 1, e.Count)
+	assert.Equal(t, minUrgentPx, e.W, "drawn a few pixels wide to be seen, not as wide as the run around it")
+	assert.InDelta(t, sc.X(2500*3), e.X, 0.01, "at its own time")
+	assert.Contains(t, e.Tooltip, "result: error: reset")
 }
 
 func TestSlicesWiderThanAPixelAreNotMerged(t *testing.T) {

@@ -263,13 +263,14 @@ func shapeY(laneTop float64, hazard bool, laneH float64) float64 {
 	return laneTop + 1
 }
 
-// instantShape is a small downward triangle for an instant, a larger red
-// diamond with a dark outline for a hazard; (x, y) is its top centre.
+// instantShape is a small dark dot for an instant (unlike the arrows'
+// triangular heads), a larger red diamond with a dark outline for a hazard;
+// (x, y) is its top centre.
 func instantShape(x, y float64, hazard bool) string {
 	if hazard {
 		return fmt.Sprintf(`<path d="M%s,%s l7,7 l-7,7 l-7,-7 z" fill="%s" stroke="#600" stroke-width="1"/>`, num(x), num(y), styles[KindHazard].Fill)
 	}
-	return fmt.Sprintf(`<path d="M%s,%s l4,0 l-4,7 l-4,-7 z" fill="%s"/>`, num(x), num(y), instantColour)
+	return fmt.Sprintf(`<circle cx="%s" cy="%s" r="3" fill="%s" stroke="#fff" stroke-width="0.6"/>`, num(x), num(y+3), instantColour)
 }
 
 // wakes draws the arrows over the lanes: from the middle of the waking
@@ -277,7 +278,15 @@ func instantShape(x, y float64, hazard bool) string {
 // An arrow within one lane arcs above it.
 func (p *picture) wakes() {
 	b := &p.b
-	b.WriteString(`<g class="wakes" fill="none">` + "\n")
+	// Many arrows are drawn fainter and thinner, so where they crowd they
+	// read as a band and the bars under them still show.
+	n := float64(len(p.marks.Wakes))
+	opacity := math.Max(0.3, math.Min(0.85, 60/n))
+	width := 1.3
+	if n > 60 {
+		width = 0.9
+	}
+	fmt.Fprintf(b, `<g class="wakes" fill="none" stroke="%s" stroke-width="%s" stroke-opacity="%s">`+"\n", wakeColour, num(width), num(opacity))
 	for _, w := range p.marks.Wakes {
 		y1 := p.laneY[w.FromLane] + p.laneH[w.FromLane]/2
 		rowTop := p.laneY[w.ToLane] + lanePad
@@ -291,8 +300,7 @@ func (p *picture) wakes() {
 		default:
 			d = fmt.Sprintf("M%s,%s L%s,%s", num(w.X1), num(y1), num(w.X2), num(rowTop+rowHeight))
 		}
-		fmt.Fprintf(b, `<path class="wake" d="%s" stroke="%s" stroke-width="1.3" stroke-opacity="0.8" marker-end="url(#arrowhead)"><title>%s</title></path>`+"\n",
-			d, wakeColour, esc(w.Tooltip))
+		fmt.Fprintf(b, `<path class="wake" d="%s" marker-end="url(#arrowhead)"><title>%s</title></path>`+"\n", d, esc(w.Tooltip))
 	}
 	b.WriteString("</g>\n")
 }
