@@ -45,13 +45,13 @@ func TestLanesInNaturalOrderReactorFirstSortIndexWins(t *testing.T) {
 	tl := timelineOf(t, `{"traceEvents":[
 		{"ph":"M","name":"thread_name","tid":10,"args":{"name":"executor 10"}},
 		{"ph":"M","name":"thread_name","tid":2,"args":{"name":"executor 2"}},
-		{"ph":"M","name":"thread_name","tid":5,"args":{"name":"Reactor"}},
+		{"ph":"M","name":"thread_name","tid":5,"args":{"name":"the reactor"}},
 		{"ph":"X","name":"a","ts":0,"dur":1,"tid":10},
 		{"ph":"X","name":"a","ts":0,"dur":1,"tid":2},
 		{"ph":"X","name":"a","ts":0,"dur":1,"tid":5},
 		{"ph":"X","name":"a","ts":0,"dur":1,"tid":9}
 	]}`)
-	assert.Equal(t, []string{"Reactor", "executor 2", "executor 10", "thread 9"}, laneNames(tl))
+	assert.Equal(t, []string{"the reactor", "executor 2", "executor 10", "thread 9"}, laneNames(tl))
 
 	tl = timelineOf(t, `{"traceEvents":[
 		{"ph":"M","name":"thread_name","tid":1,"args":{"name":"reactor"}},
