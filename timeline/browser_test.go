@@ -25,8 +25,9 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // requireBrowserEnv, set to 1 by .ci/run, turns a missing browser from a
-// skip into a failure, so CI cannot pass without running these tests. CI=true
-// (set by most CI services) does the same.
+// skip into a failure, so this project's CI cannot pass without running these
+// tests. CI=true alone does not: a learner's or a classroom's CI runs the
+// tests without a browser, and a skip is right there.
 const requireBrowserEnv = "TIMELINE_REQUIRE_BROWSER"
 
 // browserDeadline bounds one screenshot; a cold start on a loaded 2-core
@@ -40,8 +41,8 @@ func needChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err == nil {
 		return
 	}
-	if os.Getenv(requireBrowserEnv) == "1" || os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing and this run requires the browser test (%s=1 or CI=true): apt-get install chromium", chromiumPath, requireBrowserEnv)
+	if os.Getenv(requireBrowserEnv) == "1" {
+		t.Fatalf("%s is missing and this run requires the browser test (%s=1): apt-get install chromium", chromiumPath, requireBrowserEnv)
 	}
 	t.Skipf("skipped: %s is not installed (apt-get install chromium to run the browser test)", chromiumPath)
 }
