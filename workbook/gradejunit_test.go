@@ -31,7 +31,7 @@ func junitSchema(t *testing.T, name string) string {
 	t.Helper()
 	dir := os.Getenv(junitSchemaDirEnv)
 	if dir == "" {
-		t.Skipf("JUnit schema check skipped: %s is not set (export %s=$(.ci/junit-schemas) to run it)", junitSchemaDirEnv, junitSchemaDirEnv)
+		t.Skipf("JUnit schema check skipped: %s is not set (set it to the folder that .ci/junit-schemas prints to run it)", junitSchemaDirEnv)
 	}
 	if _, err := exec.LookPath("xmllint"); err != nil {
 		t.Skip("JUnit schema check skipped: xmllint is not installed (apt-get install libxml2-utils)")
