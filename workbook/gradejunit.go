@@ -10,7 +10,8 @@
 // one holds a <failure message type>.
 //
 // Ant's schema has no way to say "skipped". An exercise that waits for an
-// unfinished prerequisite has not failed: its own body was never reached.
+// unfinished prerequisite has not failed: its tests stop in the other
+// exercise's body before they reach its own.
 // Such an exercise gets Jenkins' extension, a <skipped> element, and its
 // suite a skipped count; Jenkins' schema declares <skipped> as plain text,
 // so the reason is its text. A report with no blocked exercise is valid
