@@ -19,6 +19,7 @@ type gradeReport struct {
 	Score    int
 	MaxScore int
 	Results  []*ExerciseResult
+	Started  time.Time // when grading began, for JUnit's timestamp
 	Elapsed  time.Duration
 }
 
@@ -93,7 +94,7 @@ func grade(ctx context.Context, p *Project, stderr io.Writer) (*gradeReport, err
 	if err != nil {
 		return nil, err
 	}
-	r := &gradeReport{Project: filepath.Base(modPath), Results: results, Elapsed: time.Since(start)}
+	r := &gradeReport{Project: filepath.Base(modPath), Results: results, Started: start, Elapsed: time.Since(start)}
 	for _, res := range results {
 		r.MaxScore += res.Exercise.Points
 		if res.Passed() {

@@ -1,13 +1,12 @@
-// This file writes a grading run in each of grade's formats.
+// This file writes a grading run for a person (text) and in grade's own
+// JSON; gradejunit.go and gradegradescope.go write the other two formats.
 
 package main
 
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
-	"strconv"
 )
 
 // gradeText is the report for a person.
@@ -57,6 +56,8 @@ type jsonExercise struct {
 	Status    string            `json:"status"`
 	Output    string            `json:"output"`
 	Tests     map[string]string `json:"tests"`
+	// Blocked names the unfinished exercises this one waits for.
+	Blocked []string `json:"blocked,omitempty"`
 }
 
 func gradeJSON(r *gradeReport) ([]byte, error) {
@@ -67,118 +68,10 @@ func gradeJSON(r *gradeReport) ([]byte, error) {
 			ID: e.ID, Stage: e.Stage, Title: e.Title,
 			Points: points(res), MaxPoints: e.Points,
 			Passed: res.Passed(), Status: string(res.Status),
-			Output: explanation(res), Tests: res.Tests,
+			Output: explanation(res), Tests: res.Tests, Blocked: res.Blocked,
 		})
 	}
 	return marshalIndent(out)
-}
-
-// gradescopeResults is the results.json that Gradescope's autograder
-// harness reads from /autograder/results/results.json.
-type gradescopeResults struct {
-	Score         float64          `json:"score"`
-	ExecutionTime int              `json:"execution_time"` // seconds
-	Output        string           `json:"output"`
-	Tests         []gradescopeTest `json:"tests"`
-}
-
-type gradescopeTest struct {
-	Name     string  `json:"name"`
-	Number   string  `json:"number"` // Gradescope orders tests by it
-	Score    float64 `json:"score"`
-	MaxScore float64 `json:"max_score"`
-	Status   string  `json:"status"` // passed or failed
-	Output   string  `json:"output"`
-}
-
-func gradeGradescope(r *gradeReport) ([]byte, error) {
-	out := gradescopeResults{
-		Score:         float64(r.Score),
-		ExecutionTime: int(r.Elapsed.Seconds() + 0.5),
-		Output:        fmt.Sprintf("%s workbook: %d/%d points", r.Project, r.Score, r.MaxScore),
-		Tests:         []gradescopeTest{},
-	}
-	inStage := map[int]int{}
-	for _, res := range r.Results {
-		e := res.Exercise
-		inStage[e.Stage]++
-		status := "failed"
-		if res.Passed() {
-			status = "passed"
-		}
-		out.Tests = append(out.Tests, gradescopeTest{
-			Name:     e.ID + ": " + e.Title,
-			Number:   strconv.Itoa(e.Stage) + "." + strconv.Itoa(inStage[e.Stage]),
-			Score:    float64(points(res)),
-			MaxScore: float64(e.Points),
-			Status:   status,
-			Output:   explanation(res),
-		})
-	}
-	return marshalIndent(out)
-}
-
-// junitSuites is the root of a JUnit XML report: one suite per stage, one
-// test case per exercise.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-func gradeJUnit(r *gradeReport) ([]byte, error) {
-	root := junitSuites{Name: r.Project + " workbook", Time: fmt.Sprintf("%.3f", r.Elapsed.Seconds())}
-	index := map[int]int{}
-	for _, res := range r.Results {
-		e := res.Exercise
-		i, ok := index[e.Stage]
-		if !ok {
-			i = len(root.Suites)
-			index[e.Stage] = i
-			root.Suites = append(root.Suites, junitSuite{Name: fmt.Sprintf("stage %d", e.Stage)})
-		}
-		c := junitCase{
-			Name:      e.ID + ": " + e.Title,
-			ClassName: fmt.Sprintf("%s.stage%d", r.Project, e.Stage),
-			SystemOut: fmt.Sprintf("points: %d/%d", points(res), e.Points),
-		}
-		if !res.Passed() {
-			c.Failure = &junitFailure{Message: res.Reason, Type: string(res.Status), Text: explanation(res)}
-			root.Suites[i].Failures++
-			root.Failures++
-		}
-		root.Suites[i].Tests++
-		root.Tests++
-		root.Suites[i].Cases = append(root.Suites[i].Cases, c)
-	}
-	data, err := xml.MarshalIndent(root, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("write JUnit XML: %w", err)
-	}
-	return append([]byte(xml.Header), append(data, '\n')...), nil
 }
 
 func marshalIndent(v any) ([]byte, error) {

@@ -26,6 +26,10 @@ type ExerciseResult struct {
 	Output []string
 	// Tests maps each listed test to its status, for reports.
 	Tests map[string]string
+	// Blocked lists the other exercises, not done yet, that this one
+	// waits for: its tests reached their unfinished bodies. Reports show
+	// such an exercise as skipped rather than failed.
+	Blocked []string
 }
 
 // Passed reports whether every listed test passed.
@@ -73,6 +77,7 @@ func evaluate(e *Exercise, outcomes map[TestRef]*TestOutcome) *ExerciseResult {
 		res.Excerpt = clip(firstBad.Output)
 	case len(blocked) > 0:
 		res.Status = StatusFailed
+		res.Blocked = blocked
 		res.Reason = fmt.Sprintf("waits for exercise %s, which is not done yet", joinAnd(blocked))
 	case firstBad.Stop != nil:
 		res.Status = StatusFailed
