@@ -26,6 +26,10 @@ type ExerciseResult struct {
 	Output []string
 	// Tests maps each listed test to its status, for reports.
 	Tests map[string]string
+	// Advice is what a grading report suggests after the failure: a
+	// command to run at the learner's own copy, or, for a submission
+	// graded elsewhere, what to change in it.
+	Advice []string
 }
 
 // Passed reports whether every listed test passed.
