@@ -89,6 +89,9 @@ type gradescopeTest struct {
 	MaxScore float64 `json:"max_score"`
 	Status   string  `json:"status"` // passed or failed
 	Output   string  `json:"output"`
+	// Visibility is when the learner sees the entry: visible, hidden,
+	// after_due_date or after_published (Gradescope's values).
+	Visibility string `json:"visibility"`
 }
 
 func gradeGradescope(r *gradeReport) ([]byte, error) {
@@ -106,13 +109,20 @@ func gradeGradescope(r *gradeReport) ([]byte, error) {
 		if res.Passed() {
 			status = "passed"
 		}
+		// An exercise with hidden tests is shown when the teacher chose:
+		// its score, or its output, would tell whether they passed.
+		visibility := "visible"
+		if len(e.Hidden) > 0 && r.HiddenVisibility != "" {
+			visibility = r.HiddenVisibility
+		}
 		out.Tests = append(out.Tests, gradescopeTest{
-			Name:     e.ID + ": " + e.Title,
-			Number:   strconv.Itoa(e.Stage) + "." + strconv.Itoa(inStage[e.Stage]),
-			Score:    float64(points(res)),
-			MaxScore: float64(e.Points),
-			Status:   status,
-			Output:   explanation(res),
+			Name:       e.ID + ": " + e.Title,
+			Number:     strconv.Itoa(e.Stage) + "." + strconv.Itoa(inStage[e.Stage]),
+			Score:      float64(points(res)),
+			MaxScore:   float64(e.Points),
+			Status:     status,
+			Output:     explanation(res),
+			Visibility: visibility,
 		})
 	}
 	return marshalIndent(out)
