@@ -137,16 +137,16 @@ func writeStudentEdition(p *Project, dir string) error {
 		return err
 	}
 	generated := map[string]string{
-		"README.md":                       studentReadme(p.Manifest, modPath, aboutFile),
-		".github/workflows/classroom.yml": renderWorkflow(classroomWorkflow(p.Manifest)),
-		editionPath:                       "This is the student edition of the workbook, written by `go run ./workbook export`.\nThe exercise bodies are panics; `go run ./workbook verify` only works in the reference repository.\n",
+		"README.md": studentReadme(p.Manifest, modPath, aboutFile),
+		editionPath: "This is the student edition of the workbook, written by `go run ./workbook export`.\nThe exercise bodies are panics; `go run ./workbook verify` only works in the reference repository.\n",
 	}
 	for rel, content := range generated {
 		if err := writeFile(filepath.Join(dir, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
 			return err
 		}
 	}
-	return nil
+	// Last: the workflow holds the digest of every file written above.
+	return writeClassroomWorkflow(p, dir)
 }
 
 // checkExportDir refuses a target that would mix the export with other

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -118,46 +116,4 @@ func TestExportCopiesWhatGitWouldCommitAndNoHistory(t *testing.T) {
 		_, err := os.Stat(filepath.Join(dir, absent))
 		assert.True(t, os.IsNotExist(err), "%s must not be exported", absent)
 	}
-}
-
-func TestClassroomWorkflowIsValidYAMLOfTheExpectedShape(t *testing.T) {
-	p := loadFixture(t)
-	wf := classroomWorkflow(p.Manifest)
-	text := renderWorkflow(wf)
-	want, err := json.Marshal(wf)
-	require.NoError(t, err)
-	// JSON is YAML: comparing the written YAML with the values proves both
-	// that it parses and that it says exactly what the Go values say.
-	assert.YAMLEq(t, string(want), text)
-
-	steps := wf.Jobs["run-autograding-tests"].Steps
-	assert.Equal(t, checkoutAction, steps[0].Uses)
-	assert.Equal(t, setupGoAction, steps[1].Uses)
-	assert.Equal(t, []withEntry{{"go-version-file", "go.mod"}}, steps[1].With)
-	graders := steps[3 : len(steps)-1]
-	require.Len(t, graders, len(p.Manifest.Exercises))
-	for i, e := range p.Manifest.Exercises {
-		s := graders[i]
-		assert.Equal(t, e.ID, s.ID)
-		assert.Equal(t, graderAction, s.Uses)
-		with := map[string]any{}
-		for _, w := range s.With {
-			with[w.Key] = w.Value
-		}
-		assert.Equal(t, e.Points, with["max-score"])
-		assert.Equal(t, "go run ./workbook check "+e.ID, with["command"])
-		assert.Equal(t, graderTimeoutMinutes, with["timeout"])
-		assert.NotEmpty(t, with["test-name"])
-	}
-	reporter := steps[len(steps)-1]
-	assert.Equal(t, reporterAction, reporter.Uses)
-	assert.Equal(t, []withEntry{{"runners", "add,greet,sum,counter"}}, reporter.With)
-	assert.Equal(t, "${{steps.sum.outputs.result}}", reporter.Env["SUM_RESULTS"])
-	assert.Len(t, reporter.Env, 4)
-	assert.True(t, strings.HasPrefix(text, "#"), "the file says it was generated")
-}
-
-func TestReporterEnvFollowsTheReportersNamingRule(t *testing.T) {
-	// The reporter reads process.env[`${runner.toUpperCase()}_RESULTS`].
-	assert.Equal(t, "S03-WAKER-WAKE_RESULTS", reporterEnv("s03-waker-wake"))
 }

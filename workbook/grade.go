@@ -9,7 +9,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -21,7 +24,14 @@ type gradeReport struct {
 	Results  []*ExerciseResult
 	Started  time.Time // when grading began, for JUnit's timestamp
 	Elapsed  time.Duration
+	// HiddenVisibility is when Gradescope shows the details of an
+	// exercise's hidden tests (gradegradescope.go).
+	HiddenVisibility string
 }
+
+// gradescopeVisibilities are the values Gradescope accepts for a test's
+// visibility.
+var gradescopeVisibilities = []string{"visible", "hidden", "after_due_date", "after_published"}
 
 // gradeFormats maps each --format to its writer.
 var gradeFormats = map[string]func(*gradeReport) ([]byte, error){
@@ -35,6 +45,8 @@ func (a *app) cmdGrade(ctx context.Context, args []string) error {
 	fs := newFlags("grade")
 	format := fs.String("format", "text", "text, json, gradescope or junit")
 	out := fs.String("out", "", "write the report to this file instead of standard output")
+	submission := fs.String("submission", "", "grade the exercise bodies of this folder against this edition's tests")
+	hidden := fs.String("hidden-visibility", "after_published", "when Gradescope shows the details of an exercise's hidden tests: "+strings.Join(gradescopeVisibilities, ", "))
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -42,14 +54,27 @@ func (a *app) cmdGrade(ctx context.Context, args []string) error {
 	if !ok {
 		return &usageError{fmt.Sprintf("grade: unknown format %q; use text, json, gradescope or junit", *format)}
 	}
+	if !slices.Contains(gradescopeVisibilities, *hidden) {
+		return &usageError{fmt.Sprintf("grade: unknown --hidden-visibility %q; use %s", *hidden, strings.Join(gradescopeVisibilities, ", "))}
+	}
 	p, err := a.project()
 	if err != nil {
 		return err
 	}
-	report, err := grade(ctx, p, a.stderr)
+	var report *gradeReport
+	if *submission == "" {
+		report, err = grade(ctx, p, a.stderr)
+	} else {
+		dir := *submission
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(a.dir, dir)
+		}
+		report, err = gradeSubmission(ctx, p, dir, a.stderr)
+	}
 	if err != nil {
 		return err
 	}
+	report.HiddenVisibility = *hidden
 	data, err := render(report)
 	if err != nil {
 		return err
@@ -94,14 +119,25 @@ func grade(ctx context.Context, p *Project, stderr io.Writer) (*gradeReport, err
 	if err != nil {
 		return nil, err
 	}
-	r := &gradeReport{Project: filepath.Base(modPath), Results: results, Started: start, Elapsed: time.Since(start)}
 	for _, res := range results {
+		if res.Status == StatusNotDone {
+			res.Advice = []string{"hint: go run ./workbook hint " + res.Exercise.ID}
+		}
+	}
+	r := &gradeReport{Project: filepath.Base(modPath), Results: results, Started: start, Elapsed: time.Since(start)}
+	r.total()
+	return r, nil
+}
+
+// total adds up the points of the results.
+func (r *gradeReport) total() {
+	r.Score, r.MaxScore = 0, 0
+	for _, res := range r.Results {
 		r.MaxScore += res.Exercise.Points
 		if res.Passed() {
 			r.Score += res.Exercise.Points
 		}
 	}
-	return r, nil
 }
 
 // points is what an exercise earned.
@@ -122,8 +158,52 @@ func explanation(r *ExerciseResult) string {
 	for _, l := range r.Excerpt {
 		b.WriteString("\n" + l)
 	}
-	if r.Status == StatusNotDone {
-		fmt.Fprintf(&b, "\nhint: go run ./workbook hint %s", r.Exercise.ID)
+	for _, l := range r.Advice {
+		b.WriteString("\n" + l)
 	}
 	return b.String()
+}
+
+// gradeSubmission grades the exercise bodies of the learner's folder dir
+// against p, the pristine edition: it splices them into a temporary copy of
+// p (splice.go), grades the copy and removes it. The report speaks to a
+// learner who reads it on a grading site, away from their copy.
+func gradeSubmission(ctx context.Context, p *Project, dir string, stderr io.Writer) (*gradeReport, error) {
+	if err := p.requireParsed(); err != nil {
+		return nil, fmt.Errorf("grade: the pristine edition does not parse: %w", err)
+	}
+	sub, err := findSubmissionRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "workbook-grade-")
+	if err != nil {
+		return nil, fmt.Errorf("grade: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	se, err := spliceSubmission(p, sub, tmp)
+	if err != nil {
+		return nil, err
+	}
+	gp, err := loadProject(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("grade: the spliced edition does not load: %w", err)
+	}
+	r, err := grade(ctx, gp, stderr)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range r.Results {
+		res.Advice = nil
+		if res.Status != StatusNotDone {
+			continue
+		}
+		var where []string
+		for _, mk := range stillPanicking(gp.HomeMarkersOf(res.Exercise.ID)) {
+			where = append(where, fmt.Sprintf("%s in %s", mk.Func, mk.File))
+		}
+		res.Advice = []string{fmt.Sprintf("Replace the starter's panic in %s with your own code.", joinAnd(where))}
+	}
+	se.apply(r)
+	return r, nil
 }

@@ -10,12 +10,15 @@
 // Tests kept for grading (an exercise's hidden tests) must not leak
 // through the visible entry: when one of them is what fails, the visible
 // entry says only that a test kept for grading fails. The details go to a
-// second entry for that exercise, worth no points of its own, shown only
-// once the teacher publishes the grades (visibility "after_published").
+// second entry for that exercise, worth no points of its own, shown when
+// the teacher chose (grade --hidden-visibility; by default once the grades
+// are published). The exercise's own entry stays visible: the total score
+// on the student's page would tell its result anyway.
 
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -86,7 +89,7 @@ func gradeGradescope(r *gradeReport) ([]byte, error) {
 			Visibility:   gsVisible,
 		})
 		if len(e.Hidden) > 0 {
-			out.Tests = append(out.Tests, gradescopeHiddenEntry(res, number+".1", tags))
+			out.Tests = append(out.Tests, gradescopeHiddenEntry(res, number+".1", tags, cmp.Or(r.HiddenVisibility, gsAfterPublished)))
 		}
 	}
 	return marshalIndent(out)
@@ -132,6 +135,13 @@ func gradescopeVisibleOutput(res *ExerciseResult) string {
 		if len(e.Hints) > 0 {
 			fmt.Fprintf(&b, "First hint: %s\n", e.Hints[0])
 		}
+		// A graded submission's advice says which bodies are still the
+		// starter's; a local grade's advice is the hint command, said below.
+		for _, l := range res.Advice {
+			if !strings.HasPrefix(l, "hint: ") {
+				b.WriteString(l + "\n")
+			}
+		}
 		fmt.Fprintf(&b, "On your machine: go run ./workbook hint %s gives the hints one at a time; go run ./workbook check %s checks your answer.", e.ID, e.ID)
 	case len(res.Blocked) > 0:
 		fmt.Fprintf(&b, "Not graded yet: this exercise %s.\n", res.Reason)
@@ -156,9 +166,9 @@ func gradescopeVisibleOutput(res *ExerciseResult) string {
 }
 
 // gradescopeHiddenEntry reports an exercise's tests kept for grading, for
-// the student to see once grades are published. Its points are counted in
-// the exercise's visible entry, so it is worth none of its own.
-func gradescopeHiddenEntry(res *ExerciseResult, number string, tags []string) gradescopeTest {
+// the student to see at visibility. Its points are counted in the
+// exercise's visible entry, so it is worth none of its own.
+func gradescopeHiddenEntry(res *ExerciseResult, number string, tags []string, visibility string) gradescopeTest {
 	e := res.Exercise
 	passed := true
 	var b strings.Builder
@@ -185,7 +195,7 @@ func gradescopeHiddenEntry(res *ExerciseResult, number string, tags []string) gr
 		Output:       b.String(),
 		OutputFormat: gsText,
 		Tags:         append(slices.Clip(tags), "kept for grading"),
-		Visibility:   gsAfterPublished,
+		Visibility:   visibility,
 	}
 }
 

@@ -50,9 +50,19 @@ For teachers and maintainers:
   export DIR [--solutions]   write the student edition into the new folder DIR
                              (--solutions: include the reference bodies for
                              the solution command)
-  grade [--format F] [--out FILE]
+  grade [--format F] [--out FILE] [--submission DIR]
                              run every exercise and report points; F is text,
-                             json, gradescope or junit
+                             json, gradescope or junit. --submission: grade
+                             the exercise bodies of the learner's folder DIR
+                             against this edition's tests and manifest
+                             (--hidden-visibility V: when Gradescope shows the
+                             details of hidden tests)
+  autograder FILE.zip        write Gradescope's autograder: setup.sh,
+                             run_autograder and the student edition
+  classroom-result DIR       merge the grade --format json reports in DIR
+                             (one per system; an exercise passes if it passes
+                             on any) into the result GitHub Classroom's
+                             reporter reads (the classroom workflow runs it)
   verify [--jobs N] [--keep] [--timeout D]
                              prove that every exercise fails in the student
                              edition and passes once restored (reference only)
@@ -106,17 +116,19 @@ func (a *app) run(ctx context.Context, args []string) int {
 		name, args = args[0], args[1:]
 	}
 	commands := map[string]func(context.Context, []string) error{
-		"list":     a.cmdList,
-		"check":    a.cmdCheck,
-		"hint":     a.cmdHint,
-		"watch":    a.cmdWatch,
-		"carry":    a.cmdCarry,
-		"reset":    a.cmdReset,
-		"solution": a.cmdSolution,
-		"diff":     a.cmdDiff,
-		"export":   a.cmdExport,
-		"grade":    a.cmdGrade,
-		"verify":   a.cmdVerify,
+		"list":             a.cmdList,
+		"check":            a.cmdCheck,
+		"hint":             a.cmdHint,
+		"watch":            a.cmdWatch,
+		"carry":            a.cmdCarry,
+		"reset":            a.cmdReset,
+		"solution":         a.cmdSolution,
+		"diff":             a.cmdDiff,
+		"export":           a.cmdExport,
+		"grade":            a.cmdGrade,
+		"autograder":       a.cmdAutograder,
+		"classroom-result": a.cmdClassroomResult,
+		"verify":           a.cmdVerify,
 	}
 	var err error
 	switch name {

@@ -30,6 +30,10 @@ type ExerciseResult struct {
 	// waits for: its tests reached their unfinished bodies. Reports show
 	// such an exercise as skipped rather than failed.
 	Blocked []string
+	// Advice is what a grading report suggests after the failure: a
+	// command to run at the learner's own copy, or, for a submission
+	// graded elsewhere, what to change in it.
+	Advice []string
 }
 
 // Passed reports whether every listed test passed.
