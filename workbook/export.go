@@ -64,6 +64,9 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 	}
 	if pl.Partial {
 		fmt.Fprintf(a.stdout, "Wrote the %s to %s: %d exercises are holes; %d ship solved (%s).\n", edition, dir, len(pl.Manifest.Exercises), len(pl.Solved), pl.solvedSummary(p.Manifest))
+		if repeats := pl.solvedRepeats(p.Markers); len(repeats) > 0 {
+			fmt.Fprintf(a.stdout, "Stages copy code forward, so bodies that ship solved repeat, whole or nearly, the answers of %s; add those exercises to --only to make them holes too.\n", strings.Join(repeats, "; "))
+		}
 	} else {
 		fmt.Fprintf(a.stdout, "Wrote the %s to %s: %d exercises, every body replaced.\n", edition, dir, len(pl.Manifest.Exercises))
 	}
@@ -122,15 +125,16 @@ func exportEdition(p *Project, dir string, opts exportOptions) error {
 	if err := writeExportEdition(p, tmp, pl); err != nil {
 		return err
 	}
-	answers := pl.answers(p.Markers)
-	leaks, err := findLeaks(tmp, answers)
+	answers, shipped := pl.answers(p.Markers), pl.shipped(p.Markers)
+	leaks, err := findLeaksExcept(tmp, answers, shipped)
 	if err != nil {
 		return err
 	}
 	if pl.Partial {
-		// Shipping an exercise solved can give away a selected one that
-		// repeats it with a change: scan for near copies too.
-		near, err := findNearCopies(tmp, answers)
+		// With exercises shipped solved, code written around them (a test
+		// helper, say) may repeat a selected answer with a change: scan
+		// for near copies too, as verify does for the whole edition.
+		near, err := findNearCopiesExcept(tmp, answers, shipped)
 		if err != nil {
 			return err
 		}

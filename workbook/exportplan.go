@@ -255,3 +255,57 @@ func (pl *editionPlan) hasHidden(m *Manifest) bool {
 	}
 	return false
 }
+
+// shipped names the functions of the exercises that ship solved, homes
+// and copies: the scans for answers pass over them.
+func (pl *editionPlan) shipped(markers []*Marker) shippedFuncs {
+	out := shippedFuncs{}
+	for _, mk := range markers {
+		if pl.Selected[mk.ID] {
+			continue
+		}
+		if out[mk.File] == nil {
+			out[mk.File] = map[string]bool{}
+		}
+		out[mk.File][mk.Func] = true
+	}
+	return out
+}
+
+// solvedRepeats finds the exercises that ship solved with a body that
+// holds the answer of a selected one, or nearly is it (nearCopyRatio):
+// stages copy code forward, so a stage handed out solved can hold a
+// selected stage's answer. It returns one line per selected exercise so
+// given away, e.g. "s03-register (in s02-register, s04-reactor-close)".
+func (pl *editionPlan) solvedRepeats(markers []*Marker) []string {
+	var refs []referenceBody
+	for _, mk := range pl.answers(markers) {
+		refs = append(refs, referenceBody{m: mk, toks: goTokens(mk.Body)})
+	}
+	found := map[string][]string{}
+	var order []string
+	for _, mk := range markers {
+		if pl.Selected[mk.ID] {
+			continue
+		}
+		text, toks := normalizeSpace(mk.Body), goTokens(mk.Body)
+		for _, ref := range refs {
+			answer := normalizeSpace(ref.m.Body)
+			holds := answer != "" && strings.Contains(text, answer)
+			if !holds && nearCopyOf(toks, []referenceBody{ref}) == "" {
+				continue
+			}
+			if found[ref.m.ID] == nil {
+				order = append(order, ref.m.ID)
+			}
+			if !slices.Contains(found[ref.m.ID], mk.ID) {
+				found[ref.m.ID] = append(found[ref.m.ID], mk.ID)
+			}
+		}
+	}
+	out := make([]string, len(order))
+	for i, id := range order {
+		out[i] = fmt.Sprintf("%s (in %s)", id, strings.Join(found[id], ", "))
+	}
+	return out
+}
