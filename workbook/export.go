@@ -63,7 +63,15 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 		edition = "grading edition"
 	}
 	if pl.Partial {
-		fmt.Fprintf(a.stdout, "Wrote the %s to %s: %d exercises are holes; %d ship solved (%s).\n", edition, dir, len(pl.Manifest.Exercises), len(pl.Solved), pl.solvedSummary(p.Manifest))
+		holes := fmt.Sprintf("%d exercises are holes", len(pl.Manifest.Exercises))
+		if len(pl.Manifest.Exercises) == 1 {
+			holes = "1 exercise is a hole"
+		}
+		solved := fmt.Sprintf("%d ship solved", len(pl.Solved))
+		if len(pl.Solved) == 1 {
+			solved = "1 ships solved"
+		}
+		fmt.Fprintf(a.stdout, "Wrote the %s to %s: %s; %s (%s).\n", edition, dir, holes, solved, pl.solvedSummary(p.Manifest))
 		if repeats := pl.solvedRepeats(p.Markers); len(repeats) > 0 {
 			fmt.Fprintf(a.stdout, "Stages copy code forward, so bodies that ship solved repeat, whole or nearly, the answers of %s; add those exercises to --only to make them holes too.\n", strings.Join(repeats, "; "))
 		}
