@@ -12,6 +12,7 @@ import (
 	"archive/zip"
 	"context"
 	_ "embed"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -37,7 +38,18 @@ const bundledEditionDir = "edition"
 
 func (a *app) cmdAutograder(ctx context.Context, args []string) error {
 	fs := newFlags("autograder")
+	only := fs.String("only", "", "the exercises that are the assignment, as for export --only; the others ship solved")
+	points := fs.String("points", "", "ID=N or stageN=N, comma separated, as for export --points")
 	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	onlySet := false
+	fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
+	if onlySet && strings.TrimSpace(*only) == "" {
+		return &usageError{"autograder --only: name at least one exercise or stage, e.g. --only stage3,s04-spawn"}
+	}
+	pts, err := parsePoints(*points)
 	if err != nil {
 		return err
 	}
@@ -58,33 +70,35 @@ func (a *app) cmdAutograder(ctx context.Context, args []string) error {
 	if p.Student {
 		return &usageError{"autograder: this is a student edition; build the autograder in the reference repository"}
 	}
-	if err := writeAutograder(p, out); err != nil {
+	if _, err := planEdition(p.Manifest, exportOptions{Only: parseOnly(*only), Points: pts}); err != nil {
+		return err
+	}
+	if err := writeAutograder(p, out, exportOptions{Only: parseOnly(*only), Points: pts}); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Wrote the Gradescope autograder to %s: upload it as the assignment's autograder (Ubuntu base image). Students upload their whole copy of the workbook.\n", pos[0])
 	return nil
 }
 
-// bundleEdition writes the pristine edition the autograder grades against.
-// It is the student edition: every body a hole, nothing of the reference.
-// Once export can write the grading edition (the student edition with the
-// hidden tests), the bundle holds that one instead, so that hidden tests
-// run on Gradescope, and this command takes export's selection and points
-// flags and passes them on here.
-func bundleEdition(p *Project, dir string) error {
-	return exportStudentEdition(p, dir)
+// bundleEdition writes the pristine edition the autograder grades against:
+// the grading edition of the selection opts names, every selected body a
+// hole, nothing of their reference, and the hidden tests in, so that they
+// run on Gradescope and nowhere a student can read them.
+func bundleEdition(p *Project, dir string, opts exportOptions) error {
+	opts.Grading, opts.Solutions = true, false
+	return exportEdition(p, dir, opts)
 }
 
 // writeAutograder writes the bundle to the zip file out, through a
 // temporary file renamed into place.
-func writeAutograder(p *Project, out string) error {
+func writeAutograder(p *Project, out string, opts exportOptions) error {
 	tmp, err := os.MkdirTemp("", "workbook-autograder-")
 	if err != nil {
 		return fmt.Errorf("autograder: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	edition := filepath.Join(tmp, bundledEditionDir)
-	if err := bundleEdition(p, edition); err != nil {
+	if err := bundleEdition(p, edition, opts); err != nil {
 		return err
 	}
 	goVersion, err := goRelease(filepath.Join(edition, "go.mod"))

@@ -81,6 +81,7 @@ func TestTheAutograderBundleGradesASubmissionOnlyByItsBodies(t *testing.T) {
 	assert.Contains(t, setup, "go_release=go1.26.0\n", "the release the fixture's go.mod names")
 	assert.Contains(t, setup, "set -euo pipefail")
 	assert.NotContains(t, string(mustRead(t, filepath.Join(ag, "source/edition/calc/calc.go"))), "return a + b", "the bundle holds no reference body")
+	assert.FileExists(t, filepath.Join(ag, "source/edition/calc/calc_hidden_test.go"), "the bundle is the grading edition, hidden tests in")
 
 	// setup.sh builds the grader; the fixture's edition has no runner of
 	// its own, so the test puts this package's build where setup.sh would.
@@ -107,6 +108,7 @@ func TestTheAutograderBundleGradesASubmissionOnlyByItsBodies(t *testing.T) {
 	assert.Equal(t, "visible", add.Visibility)
 	assert.Equal(t, "add: tests kept for grading", got.Tests[1].Name)
 	assert.Equal(t, "after_published", got.Tests[1].Visibility, "the details of add's hidden test")
+	assert.Contains(t, got.Tests[1].Output, "calc:TestAddLargeNumbers: pass", "the hidden test ran at grading")
 	greet = got.Tests[2]
 	assert.Equal(t, "greet: Greet by name", greet.Name)
 	assert.Equal(t, "failed", greet.Status, "the submission's edited test changes nothing")
@@ -152,4 +154,21 @@ func TestGoReleaseReadsGoMod(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, got, gomod)
 	}
+}
+
+func TestTheAutograderBundlesOnlyTheSelectedExercises(t *testing.T) {
+	root := copyFixture(t)
+	archive := filepath.Join(t.TempDir(), "autograder.zip")
+	code, _, stderr := runApp(t, root, "autograder", "--only", "add", "--points", "add=7", archive)
+	require.Equal(t, 0, code, stderr)
+	dir := t.TempDir()
+	unzip(t, archive, dir)
+	m, err := readManifest(filepath.Join(dir, "edition"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"add"}, m.IDs())
+	assert.Equal(t, 7, m.Exercises[0].Points)
+
+	code, _, stderr = runApp(t, root, "autograder", "--only", "ad", archive)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown exercise "ad"`)
 }

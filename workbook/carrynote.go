@@ -19,12 +19,12 @@ func carryNote(homeFile string) string {
 	return fmt.Sprintf("// The body is carried from %s by `go run ./workbook carry`: write it there.", homeFile)
 }
 
-// copyHomes maps each copy in the file rel (by its function's name) to the
-// file of its home.
-func (p *Project) copyHomes(rel string) map[string]string {
+// copyHomes maps each copy in the file rel (by its function's name) whose
+// exercise satisfies keep to the file of its home.
+func (p *Project) copyHomes(rel string, keep func(id string) bool) map[string]string {
 	out := map[string]string{}
 	for _, l := range p.Copies {
-		if l.Copy.File == rel {
+		if l.Copy.File == rel && keep(l.Copy.ID) {
 			out[l.Copy.Func] = l.Home.File
 		}
 	}

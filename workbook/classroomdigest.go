@@ -74,14 +74,15 @@ func otherSystemFiles(p *Project) []string {
 	return out
 }
 
-// writeClassroomWorkflow writes the workflow into the edition in dir, with
-// the digest of everything already written there. Export calls it once the
-// edition's other files are in place.
-func writeClassroomWorkflow(p *Project, dir string) error {
+// writeClassroomWorkflow writes the workflow for the exercises of m (the
+// edition's manifest) into the edition in dir, with the digest of
+// everything already written there. Export calls it once the edition's
+// other files are in place.
+func writeClassroomWorkflow(p *Project, m *Manifest, dir string) error {
 	digest, err := editionDigest(dir)
 	if err != nil {
 		return err
 	}
-	wf := classroomWorkflow(p.Manifest, classroomSetup{Digest: digest, OtherSystemFiles: otherSystemFiles(p)})
+	wf := classroomWorkflow(m, classroomSetup{Digest: digest, OtherSystemFiles: otherSystemFiles(p)})
 	return writeFile(filepath.Join(dir, filepath.FromSlash(classroomWorkflowPath)), []byte(renderWorkflow(wf)), 0o644)
 }

@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,8 +19,20 @@ import (
 
 func (a *app) cmdExport(ctx context.Context, args []string) error {
 	fs := newFlags("export")
-	withSolutions := fs.Bool("solutions", false, "include the reference bodies, for `solution` to show after a pass")
+	withSolutions := fs.Bool("solutions", false, "include the selected exercises' reference bodies, for `solution` to show after a pass")
+	only := fs.String("only", "", "the exercises that are the assignment, comma separated ids and stages (stage3); the others ship solved")
+	points := fs.String("points", "", "ID=N or stageN=N, comma separated: the points of selected exercises in the exported manifest")
+	grading := fs.Bool("grading", false, "write the grading edition: the same holes plus the hidden tests, for graders")
 	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	onlySet := false
+	fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
+	if onlySet && strings.TrimSpace(*only) == "" {
+		return &usageError{"export --only: name at least one exercise or stage, e.g. --only stage3,s04-spawn"}
+	}
+	pts, err := parsePoints(*points)
 	if err != nil {
 		return err
 	}
@@ -33,35 +46,69 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 	if p.Student {
 		return &usageError{"this is already a student edition: export from the reference repository"}
 	}
+	opts := exportOptions{Only: parseOnly(*only), Points: pts, Solutions: *withSolutions, Grading: *grading}
+	pl, err := planEdition(p.Manifest, opts)
+	if err != nil {
+		return err
+	}
 	dir := pos[0]
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(a.dir, dir)
 	}
-	if err := exportEdition(p, dir, *withSolutions); err != nil {
+	if err := exportEdition(p, dir, opts); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Wrote the student edition to %s: %d exercises, every body replaced.\n", dir, len(p.Manifest.Exercises))
+	edition := "student edition"
+	if pl.Grading {
+		edition = "grading edition"
+	}
+	if pl.Partial {
+		holes := fmt.Sprintf("%d exercises are holes", len(pl.Manifest.Exercises))
+		if len(pl.Manifest.Exercises) == 1 {
+			holes = "1 exercise is a hole"
+		}
+		solved := fmt.Sprintf("%d ship solved", len(pl.Solved))
+		if len(pl.Solved) == 1 {
+			solved = "1 ships solved"
+		}
+		fmt.Fprintf(a.stdout, "Wrote the %s to %s: %s; %s (%s).\n", edition, dir, holes, solved, pl.solvedSummary(p.Manifest))
+		if repeats := pl.solvedRepeats(p.Markers); len(repeats) > 0 {
+			fmt.Fprintf(a.stdout, "Stages copy code forward, so bodies that ship solved repeat, whole or nearly, the answers of %s; add those exercises to --only to make them holes too.\n", strings.Join(repeats, "; "))
+		}
+	} else {
+		fmt.Fprintf(a.stdout, "Wrote the %s to %s: %d exercises, every body replaced.\n", edition, dir, len(pl.Manifest.Exercises))
+	}
 	if *withSolutions {
 		fmt.Fprintf(a.stdout, "The reference bodies are in %s: `go run ./workbook solution ID` shows one after the learner's answer passes.\n", solutionsPath)
+	}
+	if pl.Grading {
+		fmt.Fprintf(a.stdout, "It holds the hidden tests: keep it for grading, and export again without --grading for the learners.\n")
+		return nil
 	}
 	fmt.Fprintf(a.stdout, "To hand it out: cd %s && git init && git add -A && git commit -m 'Student edition', push it, and mark the repository as a template for GitHub Classroom.\n", dir)
 	return nil
 }
 
-// exportStudentEdition writes the student edition of p into dir, which must
-// not exist yet or be empty, and must lie outside the project, and then
-// refuses the result if any reference body can be found in it. The edition
-// is written into a temporary folder next to dir and renamed to dir only
-// once it has passed, so a refused or half-written export leaves nothing
-// behind that could be handed out by mistake.
+// exportStudentEdition writes the student edition of p, every exercise a
+// hole, into dir; see exportEdition.
 func exportStudentEdition(p *Project, dir string) error {
-	return exportEdition(p, dir, false)
+	return exportEdition(p, dir, exportOptions{})
 }
 
-// exportEdition is exportStudentEdition, with the reference bodies added
-// in solutionsPath when withSolutions is true: the teacher's choice. They
-// are added after the check for solutions, which holds for every other file.
-func exportEdition(p *Project, dir string, withSolutions bool) error {
+// exportEdition writes the edition opts describe into dir, which must not
+// exist yet or be empty, and must lie outside the project, and then refuses
+// the result if the answer of any selected exercise can be found in it,
+// whole or nearly (the exercises that ship solved are meant to be there).
+// The edition is written into a temporary folder next to dir and renamed
+// to dir only once it has passed, so a refused or half-written export
+// leaves nothing behind that could be handed out by mistake. A mistake in
+// opts is a usageError. The reference bodies, with opts.Solutions, are
+// added after the check, which holds for every other file.
+func exportEdition(p *Project, dir string, opts exportOptions) error {
+	pl, err := planEdition(p.Manifest, opts)
+	if err != nil {
+		return err
+	}
 	if err := checkExportDir(p.Root, dir); err != nil {
 		return err
 	}
@@ -83,18 +130,29 @@ func exportEdition(p *Project, dir string, withSolutions bool) error {
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := writeStudentEdition(p, tmp); err != nil {
+	if err := writeExportEdition(p, tmp, pl); err != nil {
 		return err
 	}
-	leaks, err := findLeaks(tmp, p.Markers)
+	answers, shipped := pl.answers(p.Markers), pl.shipped(p.Markers)
+	leaks, err := findLeaksExcept(tmp, answers, shipped)
 	if err != nil {
 		return err
+	}
+	if pl.Partial {
+		// With exercises shipped solved, code written around them (a test
+		// helper, say) may repeat a selected answer with a change: scan
+		// for near copies too, as verify does for the whole edition.
+		near, err := findNearCopiesExcept(tmp, answers, shipped)
+		if err != nil {
+			return err
+		}
+		leaks = append(leaks, near...)
 	}
 	if len(leaks) > 0 {
 		return fmt.Errorf("the export still contains solutions, so nothing was written to %s:\n%s", dir, strings.Join(leaks, "\n"))
 	}
-	if withSolutions {
-		if err := writeSolutions(p, tmp); err != nil {
+	if opts.Solutions {
+		if err := writeSolutions(p, tmp, pl.Manifest.Exercises); err != nil {
 			return err
 		}
 	}
@@ -116,10 +174,26 @@ func exportEdition(p *Project, dir string, withSolutions bool) error {
 	return nil
 }
 
-// writeStudentEdition writes the files of the student edition into dir.
+// writeStudentEdition writes the files of the student edition, every
+// exercise a hole, into dir.
 func writeStudentEdition(p *Project, dir string) error {
-	stubAll := func(string) bool { return true }
-	if err := writeEdition(p, dir, stubAll); err != nil {
+	pl, err := planEdition(p.Manifest, exportOptions{})
+	if err != nil {
+		return err
+	}
+	return writeExportEdition(p, dir, pl)
+}
+
+// Edition files: the first line says which edition it is.
+const (
+	studentEditionNote = "This is the student edition of the workbook, written by `go run ./workbook export`.\nThe exercise bodies are panics; `go run ./workbook verify` only works in the reference repository.\n"
+	gradingEditionNote = "This is the grading edition of the workbook, written by `go run ./workbook export --grading`.\nIt is the student edition plus the hidden tests (files named *_hidden_test.go), which check and grade run; keep it away from learners.\n"
+)
+
+// writeExportEdition writes the files of the edition pl describes into dir.
+func writeExportEdition(p *Project, dir string, pl *editionPlan) error {
+	rw := editionRewrite{stub: pl.stub, solved: pl.solved, hiddenTests: pl.Grading}
+	if err := writeEditionFiles(p, dir, rw); err != nil {
 		return err
 	}
 	aboutFile := ""
@@ -136,9 +210,22 @@ func writeStudentEdition(p *Project, dir string) error {
 	if err != nil {
 		return err
 	}
+	manifestText, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(manifestPath)))
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	manifest, err := editManifest(manifestText, p.Manifest, pl.Manifest)
+	if err != nil {
+		return err
+	}
+	note := studentEditionNote
+	if pl.Grading {
+		note = gradingEditionNote
+	}
 	generated := map[string]string{
-		"README.md": studentReadme(p.Manifest, modPath, aboutFile),
-		editionPath: "This is the student edition of the workbook, written by `go run ./workbook export`.\nThe exercise bodies are panics; `go run ./workbook verify` only works in the reference repository.\n",
+		manifestPath: string(manifest),
+		"README.md":  studentReadme(pl.Manifest, modPath, aboutFile, pl.hasHidden(p.Manifest)),
+		editionPath:  note,
 	}
 	for rel, content := range generated {
 		if err := writeFile(filepath.Join(dir, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
@@ -146,7 +233,7 @@ func writeStudentEdition(p *Project, dir string) error {
 		}
 	}
 	// Last: the workflow holds the digest of every file written above.
-	return writeClassroomWorkflow(p, dir)
+	return writeClassroomWorkflow(p, pl.Manifest, dir)
 }
 
 // checkExportDir refuses a target that would mix the export with other
@@ -175,16 +262,35 @@ func checkExportDir(root, dir string) error {
 	return nil
 }
 
+// editionRewrite says how an edition's files differ from the reference.
+type editionRewrite struct {
+	// stub reports the exercises whose bodies become holes.
+	stub func(id string) bool
+	// solved reports the exercises whose markers go; nil for none.
+	solved func(id string) bool
+	// hiddenTests keeps the files named *_hidden_test.go.
+	hiddenTests bool
+}
+
 // writeEdition copies the project's files into dir, rewriting the marked
-// files so that exactly the exercises for which stub is true are panics.
-// verify calls it with other stub sets to restore exercises one by one.
+// files so that exactly the exercises for which stub is true are panics,
+// hidden tests included. verify calls it with other stub sets to restore
+// exercises one by one.
 func writeEdition(p *Project, dir string, stub func(id string) bool) error {
+	return writeEditionFiles(p, dir, editionRewrite{stub: stub, hiddenTests: true})
+}
+
+// writeEditionFiles copies the project's files into dir as rw says.
+func writeEditionFiles(p *Project, dir string, rw editionRewrite) error {
 	marked := map[string]bool{}
 	for _, m := range p.Markers {
 		marked[m.File] = true
 	}
 	for _, rel := range p.Files {
 		if corofiedAnswer(rel, p.Markers) || wrongAnswerCatalogue(rel) {
+			continue
+		}
+		if !rw.hiddenTests && strings.HasSuffix(rel, hiddenTestSuffix) {
 			continue
 		}
 		src := filepath.Join(p.Root, filepath.FromSlash(rel))
@@ -195,7 +301,7 @@ func writeEdition(p *Project, dir string, stub func(id string) bool) error {
 			}
 			continue
 		}
-		if err := writeStubbed(p, rel, dst, stub); err != nil {
+		if err := writeStubbed(p, rel, dst, rw); err != nil {
 			return err
 		}
 	}
@@ -240,26 +346,35 @@ func (p *Project) markedFiles() []string {
 // the other files keep their content and so their build cache entries.
 func writeMarkedFiles(p *Project, dir string, stub func(string) bool) error {
 	for _, rel := range p.markedFiles() {
-		if err := writeStubbed(p, rel, filepath.Join(dir, filepath.FromSlash(rel)), stub); err != nil {
+		if err := writeStubbed(p, rel, filepath.Join(dir, filepath.FromSlash(rel)), editionRewrite{stub: stub}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeStubbed writes the stubbed version of the marked file rel, each
-// copy's doc comment saying which file its body is carried from.
-func writeStubbed(p *Project, rel, dst string, stub func(string) bool) error {
+// writeStubbed writes the marked file rel as rw says: the bodies of
+// rw.stub's exercises are holes, rw.solved's lose their markers, and the
+// doc comment of each copy left marked says which file its body is carried
+// from.
+func writeStubbed(p *Project, rel, dst string, rw editionRewrite) error {
 	src := filepath.Join(p.Root, filepath.FromSlash(rel))
 	data, err := os.ReadFile(src)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	out, _, err := stubSource(src, data, stub)
+	out, _, err := stubSource(src, data, rw.stub)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	out, err = addCarryNotes(src, out, p.copyHomes(rel))
+	marked := func(string) bool { return true }
+	if rw.solved != nil {
+		if out, err = unmarkSource(src, out, rw.solved); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		marked = func(id string) bool { return !rw.solved(id) }
+	}
+	out, err = addCarryNotes(src, out, p.copyHomes(rel, marked))
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -294,4 +409,17 @@ func writeFile(path string, data []byte, perm fs.FileMode) error {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// copyHiddenTests adds the hidden test files to an edition written without
+// them in dir.
+func copyHiddenTests(p *Project, dir string) error {
+	for _, rel := range p.Files {
+		if strings.HasSuffix(rel, hiddenTestSuffix) {
+			if err := copyFile(filepath.Join(p.Root, filepath.FromSlash(rel)), filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -95,6 +95,9 @@ func writeProgress(w io.Writer, p *Project, st *State) {
 		}
 	}
 	fmt.Fprintf(w, "Progress: %d/%d exercises, %d/%d points\n", done, len(m.Exercises), points, maxPoints)
+	if p.Grading {
+		fmt.Fprintf(w, "This is a grading edition: check and grade run the hidden tests too (files named *%s).\n", hiddenTestSuffix)
+	}
 	folders := stageFolders(p.Root)
 	width := 0
 	for _, e := range m.Exercises {

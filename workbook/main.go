@@ -47,9 +47,13 @@ For learners:
   diff A B                   what changed between two stages, e.g. diff 1 2
 
 For teachers and maintainers:
-  export DIR [--solutions]   write the student edition into the new folder DIR
+  export DIR [--solutions] [--only LIST] [--points LIST] [--grading]
+                             write the student edition into the new folder DIR
                              (--solutions: include the reference bodies for
-                             the solution command)
+                             the solution command; --only stage3,s04-spawn:
+                             only those are holes, the rest ship solved;
+                             --points s03-parker=2,stage4=3: their points;
+                             --grading: the grading edition, hidden tests in)
   grade [--format F] [--out FILE] [--submission DIR]
                              run every exercise and report points; F is text,
                              json, gradescope or junit. --submission: grade
@@ -57,8 +61,9 @@ For teachers and maintainers:
                              against this edition's tests and manifest
                              (--hidden-visibility V: when Gradescope shows the
                              details of hidden tests)
-  autograder FILE.zip        write Gradescope's autograder: setup.sh,
-                             run_autograder and the student edition
+  autograder FILE.zip [--only LIST] [--points LIST]
+                             write Gradescope's autograder: setup.sh,
+                             run_autograder and the grading edition
   classroom-result DIR       merge the grade --format json reports in DIR
                              (one per system; an exercise passes if it passes
                              on any) into the result GitHub Classroom's

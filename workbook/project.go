@@ -6,6 +6,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Project is a loaded and validated workbook.
@@ -20,8 +21,11 @@ type Project struct {
 	// Broken lists the files with marked bodies that do not parse; their
 	// markers were found from their lines (syntaxerror.go).
 	Broken []*parseFailure
-	// Student is true in an exported student edition.
+	// Student is true in an exported edition, student or grading.
 	Student bool
+	// Grading is true in a grading edition: the hidden tests are present
+	// and check and grade run them.
+	Grading bool
 }
 
 // loadProject reads and validates the workbook at root. Any inconsistency
@@ -60,6 +64,7 @@ func loadProject(root string) (*Project, error) {
 		Copies:   links,
 		Broken:   broken,
 		Student:  student,
+		Grading:  student && isGradingEdition(root),
 	}, nil
 }
 
@@ -85,13 +90,23 @@ func (p *Project) statePath() string {
 	return filepath.Join(p.Root, ".workbook", "state.json")
 }
 
-// editionPath marks an exported student edition. It lives in workbook/ rather
-// than .workbook/ because the project's .gitignore ignores .workbook/, and the
-// marker must travel with the template repository a teacher pushes.
+// editionPath marks an exported edition, and its first line says which. It
+// lives in workbook/ rather than .workbook/ because the project's .gitignore
+// ignores .workbook/, and the marker must travel with the template
+// repository a teacher pushes.
 const editionPath = "workbook/EDITION"
 
-// isStudentEdition reports whether root is an exported student edition.
+// isStudentEdition reports whether root is an exported edition, the
+// student's or the grading one.
 func isStudentEdition(root string) bool {
 	_, err := os.Stat(filepath.Join(root, filepath.FromSlash(editionPath)))
 	return err == nil
+}
+
+// isGradingEdition reports whether root is an exported grading edition:
+// its edition file opens with the grading edition's note.
+func isGradingEdition(root string) bool {
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(editionPath)))
+	first, _, _ := strings.Cut(gradingEditionNote, "\n")
+	return err == nil && strings.HasPrefix(string(data), first)
 }

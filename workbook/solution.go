@@ -108,14 +108,14 @@ func printSolution(w io.Writer, e *Exercise, bodies []referenceSaved) {
 }
 
 // writeSolutions writes the solutions file of a student edition into dir:
-// the reference bodies of every exercise, as the learner writes them (the
-// exercise's own stage).
-func writeSolutions(p *Project, dir string) error {
+// the reference bodies of each of exercises, as the learner writes them
+// (the exercise's own stage).
+func writeSolutions(p *Project, dir string, exercises []*Exercise) error {
 	sf := solutionsFile{
 		About:     "The reference solutions, included by the teacher (export --solutions). `go run ./workbook solution ID` shows one once your own answer passes.",
 		Exercises: map[string][]referenceSaved{},
 	}
-	for _, e := range p.Manifest.Exercises {
+	for _, e := range exercises {
 		sf.Exercises[e.ID] = savedReferences(homeStageMarkers(p, e))
 	}
 	data, err := json.MarshalIndent(sf, "", "  ")

@@ -15,8 +15,9 @@ import (
 )
 
 // studentReadme renders README.md for the student edition. aboutFile is the
-// name under which the original README was kept ("" if there was none).
-func studentReadme(m *Manifest, modPath, aboutFile string) string {
+// name under which the original README was kept ("" if there was none);
+// hidden says whether the teacher keeps further tests for grading.
+func studentReadme(m *Manifest, modPath, aboutFile string, hidden bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s workbook: student edition\n\n", path.Base(modPath))
 	b.WriteString("This copy of the workbook has its exercises taken out. The body of every\n")
@@ -79,6 +80,12 @@ the step runs ` + "`go run ./workbook check <id>`" + ` and earns the exercise's 
 when that command succeeds. ` + "`go run ./workbook grade`" + ` shows the same score on
 your machine before you push.
 `)
+	if hidden {
+		b.WriteString(`
+Your teacher may grade with more tests than this copy holds, so make each
+exercise do what its doc comment says, not only what its tests check.
+`)
+	}
 	return b.String()
 }
 

@@ -103,6 +103,21 @@ func verify(ctx context.Context, p *Project, opts verifyOptions, w io.Writer) ([
 	if err := writeStudentEdition(p, exportDir); err != nil {
 		return nil, err
 	}
+	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+		fmt.Fprintf(w, "Student edition: go %s\n", strings.Join(args, " "))
+		if out, err := runGo(ctx, exportDir, args...); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			probs = append(probs, fmt.Sprintf("student edition: go %s fails:\n%s", strings.Join(args, " "), indent(lastLines(out, 20))))
+		}
+	}
+	// The hidden tests are left out of the student edition, which must
+	// build and vet without them; the variants run them, and they must
+	// give no answer away either.
+	if err := copyHiddenTests(p, exportDir); err != nil {
+		return nil, err
+	}
 	leaks, err := findLeaks(exportDir, p.Markers)
 	if err != nil {
 		return nil, err
@@ -116,15 +131,6 @@ func verify(ctx context.Context, p *Project, opts verifyOptions, w io.Writer) ([
 	}
 	for _, n := range near {
 		probs = append(probs, "export: "+n)
-	}
-	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
-		fmt.Fprintf(w, "Student edition: go %s\n", strings.Join(args, " "))
-		if out, err := runGo(ctx, exportDir, args...); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			probs = append(probs, fmt.Sprintf("student edition: go %s fails:\n%s", strings.Join(args, " "), indent(lastLines(out, 20))))
-		}
 	}
 	if len(p.Manifest.Exercises) == 0 {
 		fmt.Fprintf(w, "No exercises in %s: nothing more to verify.\n", manifestPath)
