@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
@@ -48,9 +49,12 @@ func TestExportOnlyMakesTheSelectionHolesAndShipsTheRestSolvedAndUnmarked(t *tes
 	assert.NotContains(t, text, "requires")
 	assert.True(t, strings.HasPrefix(text, "# The fixture's exercises"), "the manifest's own comments travel")
 
+	// Classroom grades against this edition's own manifest, which the
+	// workflow's digest covers.
+	digest, err := editionDigest(dir)
+	require.NoError(t, err)
 	workflowText := string(mustRead(t, filepath.Join(dir, ".github", "workflows", "classroom.yml")))
-	assert.Contains(t, workflowText, `runners: "sum"`+"\n")
-	assert.NotContains(t, workflowText, "check add")
+	assert.Contains(t, workflowText, "want="+digest)
 	readme := string(mustRead(t, filepath.Join(dir, "README.md")))
 	assert.Contains(t, readme, "| 1 | 2 | `sum` | Sum with Add | 3 |  |")
 	assert.NotContains(t, readme, "`add`")
@@ -87,8 +91,14 @@ func TestExportPointsLandInTheExportedManifest(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{"add": 5, "sum": 4, "counter": 7}, points, "an id wins over its stage")
 	assert.Contains(t, text, "points = 4\nrequires = [\"add\"]\n", "sum keeps requires add, which is selected")
-	workflowText := string(mustRead(t, filepath.Join(dir, ".github", "workflows", "classroom.yml")))
-	assert.Contains(t, workflowText, "max-score: 7")
+	// classroom-result takes the points from the exported manifest.
+	reports := t.TempDir()
+	writeFiles(t, reports, map[string]string{"linux.json": `{"exercises": [{"id": "counter", "passed": true}]}`})
+	code, stdout, stderr := runApp(t, dir, "classroom-result", reports)
+	require.Equal(t, 0, code, stderr)
+	result, err := base64.StdEncoding.DecodeString(strings.TrimSpace(stdout))
+	require.NoError(t, err)
+	assert.Contains(t, string(result), `"max_score":16`, "5 + 4 + 7 points")
 }
 
 func TestExportBadSelectionsAndPointsAreOneLineAndExitTwo(t *testing.T) {
@@ -306,8 +316,8 @@ func TestUnmarkSourceKeepsEveryOtherLine(t *testing.T) {
 
 // An export of stage 03 alone from this repository: it builds and vets,
 // its runner lists stage 03 only, stages 01 and 02 carry their reference
-// bodies, stage 03's are holes, and the hidden test stays behind.
-func TestTheRepositorysStage3ExportShipsStages1And2Solved(t *testing.T) {
+// bodies, stage 03's are holes, the hidden test stays behind, and it grades.
+func TestTheRepositorysStage3ExportShipsStages1And2SolvedAndGrades(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and vets a whole export")
 	}
@@ -381,6 +391,24 @@ func TestTheRepositorysStage3ExportShipsStages1And2Solved(t *testing.T) {
 			}
 		}
 	}
+
+	// It grades: the reference's own bodies, spliced into the export as a
+	// submission, earn every point of stage 03 and nothing else is graded.
+	ref, err := filepath.Abs("..")
+	require.NoError(t, err)
+	code, stdout, stderr = runApp(t, dir, "grade", "--submission", ref, "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var report jsonReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &report))
+	total := 0
+	for _, e := range p.Manifest.Exercises {
+		if e.Stage == 3 {
+			total += e.Points
+		}
+	}
+	assert.Equal(t, total, report.MaxScore)
+	assert.Equal(t, total, report.Score, "the reference bodies pass every stage 03 exercise:\n%s", stdout)
+	assert.Len(t, report.Exercises, len(want))
 }
 
 // exportedBody finds the body of the function mk marks, by file and name,
