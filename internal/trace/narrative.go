@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"time"
 )
 
 // WriteNarrative writes the trace as a story: one line per event, in time
@@ -12,51 +14,67 @@ import (
 // happened in words, hazards among them where they happened:
 //
 //	+0.412ms  executor main  poll task 1 -> pending (waits for fd 7 readable|writable)
+//
+// A poll is told when it returns, after what it did (a registration made
+// inside the poll comes before the poll's line); a park and a wait are
+// told twice, when they begin and when they end, since things happen on
+// other threads meanwhile.
 func (t *Trace) WriteNarrative(w io.Writer) error {
-	bw := bufio.NewWriter(w)
+	type line struct {
+		at   time.Duration
+		lane *Lane
+		text string
+	}
+	lines := make([]line, 0, len(t.Events)+len(t.Hazards))
+	for i, e := range t.Events {
+		switch {
+		case e.Kind == Poll && !e.Open:
+			lines = append(lines, line{e.At + e.Dur, e.Lane, describePoll(e, t.WaitsFor[i])})
+		case e.Kind == Park:
+			lines = append(lines, line{e.At, e.Lane, "park: sleep until a waker unparks the executor"})
+			if !e.Open {
+				lines = append(lines, line{e.At + e.Dur, e.Lane, fmt.Sprintf("unparked after %s", ms(e.Dur))})
+			}
+		case e.Kind == Wait:
+			lines = append(lines, line{e.At, e.Lane, "wait in the poller"})
+			if !e.Open {
+				lines = append(lines, line{e.At + e.Dur, e.Lane, describeWaitEnd(e)})
+			}
+		default:
+			lines = append(lines, line{e.At, e.Lane, t.describe(i)})
+		}
+	}
+	for _, h := range t.Hazards {
+		lines = append(lines, line{h.At, h.Lane, "HAZARD: " + h.Note})
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].at < lines[j].at })
 	width := 0
 	for _, l := range t.Lanes {
 		width = max(width, len(l.Name()))
 	}
-	h := 0
-	for i := 0; i < len(t.Events) || h < len(t.Hazards); {
-		var e Event
-		var line string
-		if h < len(t.Hazards) && (i == len(t.Events) || t.Hazards[h].At < t.Events[i].At) {
-			e = t.Hazards[h]
-			line = "HAZARD: " + e.Note
-			h++
-		} else {
-			e = t.Events[i]
-			line = t.describe(i)
-			i++
-		}
-		fmt.Fprintf(bw, "+%9s  %-*s  %s\n", ms(e.At), width, e.Lane.Name(), line)
+	bw := bufio.NewWriter(w)
+	for _, l := range lines {
+		fmt.Fprintf(bw, "+%10s  %-*s  %s\n", ms(l.at), width, l.lane.Name(), l.text)
 	}
 	return bw.Flush()
 }
 
-// describe is the words for t.Events[i].
+// describeWaitEnd is the line for the end of a wait in the poller.
+func describeWaitEnd(e Event) string {
+	if e.Err != "" {
+		return fmt.Sprintf("the wait failed after %s: %s", ms(e.Dur), e.Err)
+	}
+	return fmt.Sprintf("the wait returned %d %s after %s", e.N, plural(e.N, "event"), ms(e.Dur))
+}
+
+// describe is the words for t.Events[i], an instant.
 func (t *Trace) describe(i int) string {
 	e := t.Events[i]
 	switch e.Kind {
 	case Spawn:
 		return fmt.Sprintf("spawn task %d", e.Task.ID)
 	case Poll:
-		return describePoll(e, t.WaitsFor[i])
-	case Park:
-		if e.Open {
-			return fmt.Sprintf("park: asleep until a waker unparks it (still asleep after %s)", ms(e.Dur))
-		}
-		return fmt.Sprintf("park: asleep until a waker unparks it (unparked after %s)", ms(e.Dur))
-	case Wait:
-		if e.Open {
-			return fmt.Sprintf("wait in the poller (still waiting after %s)", ms(e.Dur))
-		}
-		if e.Err != "" {
-			return fmt.Sprintf("wait in the poller -> failed after %s: %s", ms(e.Dur), e.Err)
-		}
-		return fmt.Sprintf("wait in the poller -> %d %s after %s", e.N, plural(e.N, "event"), ms(e.Dur))
+		return describePoll(e, "")
 	case Wake:
 		return "wake " + taskName(e.Task)
 	case Register:
@@ -84,7 +102,7 @@ func describePoll(e Event, waitsFor string) string {
 	fmt.Fprintf(&b, "poll task %d -> ", e.Task.ID)
 	switch {
 	case e.Open:
-		fmt.Fprintf(&b, "(has not returned after %s)", ms(e.Dur))
+		fmt.Fprintf(&b, "(began here, has not returned after %s)", ms(e.Dur))
 	case e.Result == Failed:
 		fmt.Fprintf(&b, "error: %s", e.Err)
 	case e.Result == Pending && waitsFor != "":

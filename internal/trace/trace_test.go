@@ -97,14 +97,16 @@ func TestNarrativeTellsTheStory(t *testing.T) {
 	require.NoError(t, record(t, 0, oneRequest).WriteNarrative(&buf))
 	want := []string{
 		`executor main  spawn task 1`,
-		`executor main  poll task 1 -> pending \(waits for fd 7 readable\|writable\)`,
 		`reactor        keep the waker of task 1 of main for registration 1`,
 		`reactor        register fd 7 as registration 1 \(readable\|writable\)`,
-		`executor main  park: asleep until a waker unparks it \(unparked after \d+\.\d{3}ms\)`,
-		`reactor        wait in the poller -> 1 event after \d+\.\d{3}ms`,
+		`executor main  poll task 1 -> pending \(waits for fd 7 readable\|writable\)`,
+		`executor main  park: sleep until a waker unparks the executor`,
+		`reactor        wait in the poller`,
+		`reactor        the wait returned 1 event after \d+\.\d{3}ms`,
 		`reactor        wake task 1 of main`,
-		`executor main  poll task 1 -> ready`,
+		`executor main  unparked after \d+\.\d{3}ms`,
 		`reactor        deregister fd 7 \(registration 1\)`,
+		`executor main  poll task 1 -> ready`,
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	require.Len(t, lines, len(want), "one line per event:\n%s", buf.String())
@@ -364,4 +366,23 @@ func TestRunOffRecordsNothing(t *testing.T) {
 	var lane *Lane
 	require.NoError(t, s.Run("test", io.Discard, func() error { lane = NewLane("executor", "main"); return nil }))
 	assert.Nil(t, lane)
+}
+
+func TestValidateAcceptsWhatWriteChromeWrites(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, record(t, 0, oneRequest).WriteChrome(&buf, "test"))
+	assert.NoError(t, Validate(&buf))
+}
+
+func TestValidateRejectsBrokenTraces(t *testing.T) {
+	for name, doc := range map[string]string{
+		"no ts":          `{"traceEvents":[{"name":"a","ph":"i","pid":1,"tid":1}]}`,
+		"negative dur":   `{"traceEvents":[{"name":"t","ph":"M","ts":0,"pid":1,"tid":1},{"name":"a","ph":"X","ts":1,"dur":-1,"pid":1,"tid":1}]}`,
+		"unpaired flow":  `{"traceEvents":[{"name":"t","ph":"M","ts":0,"pid":1,"tid":1},{"name":"w","ph":"s","id":1,"ts":1,"pid":1,"tid":1}]}`,
+		"backward flow":  `{"traceEvents":[{"name":"t","ph":"M","ts":0,"pid":1,"tid":1},{"name":"w","ph":"s","id":1,"ts":5,"pid":1,"tid":1},{"name":"w","ph":"f","bp":"e","id":1,"ts":2,"pid":1,"tid":1}]}`,
+		"unnamed thread": `{"traceEvents":[{"name":"a","ph":"i","ts":1,"pid":1,"tid":3}]}`,
+		"not JSON":       `{"traceEvents":[`,
+	} {
+		assert.Error(t, Validate(strings.NewReader(doc)), name)
+	}
 }
