@@ -175,7 +175,7 @@ func (t *Trace) pollEnds(index int, e Event, s *taskState, slowPoll time.Duratio
 func waitsFor(s *taskState, regFD map[regKey]Event) string {
 	var parts []string
 	if s.selfWake {
-		parts = append(parts, "woken during its poll")
+		parts = append(parts, "a wake that came during the poll")
 	}
 	keys := make([]regKey, 0, len(s.regs))
 	for k := range s.regs {

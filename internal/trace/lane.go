@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -32,13 +33,16 @@ type Lane struct {
 }
 
 // Name is what the narrative calls the lane's thread: "executor main", or
-// "reactor" for a lane made with no name.
+// "reactor" for a lane made with no name, "executor-0" for one whose name
+// already says its kind.
 func (l *Lane) Name() string {
 	switch {
 	case l == nil:
 		return ""
 	case l.name == "":
 		return l.kind
+	case strings.HasPrefix(l.name, l.kind):
+		return l.name
 	}
 	return l.kind + " " + l.name
 }

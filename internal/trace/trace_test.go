@@ -220,7 +220,7 @@ func TestNoHazardWhenATaskWakesItselfOrHasATimer(t *testing.T) {
 		exec.PollEnds(false, nil)
 	})
 	assert.Empty(t, hazards(tr))
-	assert.Equal(t, "woken during its poll", tr.WaitsFor[2])
+	assert.Equal(t, "a wake that came during the poll", tr.WaitsFor[2])
 }
 
 func TestHazardAfterDeregisterNothingIsLeft(t *testing.T) {
