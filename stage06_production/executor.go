@@ -112,7 +112,7 @@ func NewDrivingExecutor(name string, out io.Writer, r *Reactor) *Executor {
 	e := NewExecutor(name, out)
 	e.reactor = r
 	e.parker.driver = r
-	r.trace = e.trace // the executor's thread runs this reactor's turns
+	r.traceOn(e.trace) // the executor's thread runs this reactor's turns
 	return e
 }
 

@@ -119,7 +119,7 @@ func NewReactor() (*Reactor, error) {
 		return nil, err
 	}
 	r := newReactorOn(p)
-	r.trace = trace.NewLane("reactor", "")
+	r.traceOn(trace.NewLane("reactor", ""))
 	go func() {
 		defer close(r.loopDone)
 		// The event loop spends its life blocked in the poller's wait, a
@@ -168,6 +168,13 @@ func newReactorOn(p *poller) *Reactor {
 		loopDone:  make(chan struct{}),
 		turnReady: make([]int, maxEvents),
 	}
+}
+
+// traceOn records the event loop's work on lane: the reactor's own
+// thread's, or its driving executor's. nil turns it off.
+func (r *Reactor) traceOn(lane *trace.Lane) {
+	r.trace = lane
+	r.timers.trace = lane
 }
 
 // NextID returns a registration id never handed out before by this reactor.

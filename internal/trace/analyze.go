@@ -60,7 +60,7 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 	points := make([]point, 0, len(events)+len(events)/2)
 	for i, e := range events {
 		points = append(points, point{at: e.At, index: i})
-		if e.Kind == Poll {
+		if e.Kind == Poll || e.Kind == Wait {
 			points = append(points, point{at: e.At + e.Dur, index: i, end: true})
 		}
 	}
@@ -77,6 +77,7 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 	}
 	regOwner := map[regKey]Task{}
 	regFD := map[regKey]Event{}
+	polling := map[*Lane]Task{} // the task each lane is polling right now
 	hazard := func(at time.Duration, lane *Lane, task Task, format string, args ...any) {
 		t.Hazards = append(t.Hazards, Event{Kind: Hazard, At: at, Lane: lane, Task: task, Note: fmt.Sprintf(format, args...)})
 	}
@@ -104,7 +105,25 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 			regOwner[key] = e.Task
 			state(e.Task).regs[key] = true
 		case Register:
-			regFD[regKey{e.Lane, e.Reg}] = e
+			key := regKey{e.Lane, e.Reg}
+			regFD[key] = e
+			// A runtime without wakers (kind "runtime", stage 02) polls
+			// its task whenever its wait returns: the socket a poll
+			// registers is what wakes the task that was polled.
+			if task, ok := polling[e.Lane]; ok && e.Lane.kind == RuntimeKind {
+				regOwner[key] = task
+				state(task).regs[key] = true
+			}
+		case Wait:
+			// On a runtime without wakers, a wait that returned events
+			// is the wake of every task of that thread: it polls them next.
+			if p.end && e.Lane.kind == RuntimeKind && e.N > 0 {
+				for task, s := range tasks {
+					if task.Executor == e.Lane && !s.finished {
+						s.woken = append(s.woken, -1)
+					}
+				}
+			}
 		case Deregister:
 			key := regKey{e.Lane, e.Reg}
 			if owner, ok := regOwner[key]; ok {
@@ -120,9 +139,11 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 		case Poll:
 			s := state(e.Task)
 			if !p.end {
+				polling[e.Lane] = e.Task
 				t.pollBegins(p.index, e, s, hazard)
 				continue
 			}
+			delete(polling, e.Lane)
 			t.pollEnds(p.index, e, s, slowPoll, regFD, hazard)
 		}
 	}
@@ -133,7 +154,7 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 // pollBegins links the wakes since the task's last poll to this one, and
 // calls the poll spurious if there were none.
 func (t *Trace) pollBegins(index int, e Event, s *taskState, hazard func(time.Duration, *Lane, Task, string, ...any)) {
-	if len(s.woken) == 0 && e.Lane.kind == "executor" {
+	if len(s.woken) == 0 {
 		hazard(e.At, e.Lane, e.Task, "%s polled %s without a wake since its last poll: a spurious poll, wasted work", e.Lane.Name(), taskName(e.Task))
 	}
 	for _, w := range s.woken {
@@ -165,7 +186,7 @@ func (t *Trace) pollEnds(index int, e Event, s *taskState, slowPoll time.Duratio
 	}
 	why := waitsFor(s, regFD)
 	t.WaitsFor[index] = why
-	if why == "" && e.Lane.kind == "executor" {
+	if why == "" {
 		hazard(at, e.Lane, e.Task, "%s answered pending with nothing that can wake it (no registration, no timer, no waker kept): it will never be polled again", taskName(e.Task))
 	}
 }

@@ -23,7 +23,17 @@ import (
 
 // DefaultSlowPoll is how long a poll may run before the trace calls it a
 // hazard: a poll that long is almost always blocking inside Poll.
-const DefaultSlowPoll = 10 * time.Millisecond
+//
+// The rule is on wall-clock time, not on the thread's CPU time, because
+// the mistake it looks for mostly burns none: a sleep, a blocking read or
+// a lock held by another thread keeps the executor from its other tasks
+// while the CPU is idle. Wall-clock time also counts the moments the OS
+// took the thread away, so the threshold must stand well above that noise:
+// on a busy two-core machine a healthy first poll (a connect, the first
+// allocations, a garbage collection) has been seen to take over 10 ms,
+// while a poll that really blocks takes as long as what it waits for,
+// usually far more. 50 ms keeps both apart; -trace-slow changes it.
+const DefaultSlowPoll = 50 * time.Millisecond
 
 // Recorder collects the lanes of one run.
 type Recorder struct {
@@ -73,9 +83,15 @@ func (r *Recorder) Stop() *Trace {
 	return analyze(lanes, events, r.slowPoll, now)
 }
 
+// RuntimeKind is the kind of lane of a runtime without wakers, whose one
+// thread both polls and waits in the poller (stage 02): the analysis takes
+// a wait that returned events as the wake of that thread's tasks, and a
+// socket registered during a poll as what can wake the task polled.
+const RuntimeKind = "runtime"
+
 // NewLane returns the lane of one thread of runtime work (kind is
-// "executor" or "reactor", name tells executors apart and may be empty), or nil
-// when no recording is running.
+// "executor", "reactor" or RuntimeKind; name tells executors apart and may
+// be empty), or nil when no recording is running.
 func NewLane(kind, name string) *Lane {
 	r := active.Load()
 	if r == nil {

@@ -386,3 +386,68 @@ func TestValidateRejectsBrokenTraces(t *testing.T) {
 		assert.Error(t, Validate(strings.NewReader(doc)), name)
 	}
 }
+
+// pollOf is a finished poll of task 1 of lane l that took dur.
+func pollOf(l *Lane, at, dur time.Duration) Event {
+	return Event{Kind: Poll, Lane: l, Task: l.Task(1), At: at, Dur: dur, Result: Ready}
+}
+
+func TestDefaultSlowPollLetsABusyMachinesFirstPollPass(t *testing.T) {
+	exec := &Lane{kind: "executor", name: "main", tid: 1}
+	spawn := Event{Kind: Spawn, Lane: exec, Task: exec.Task(1)}
+	// A healthy first poll on a loaded machine: the thread lost the CPU
+	// for a while. It must not be called blocking.
+	tr := analyze([]*Lane{exec}, []Event{spawn, pollOf(exec, 0, 11*time.Millisecond)}, DefaultSlowPoll, time.Second)
+	assert.Empty(t, hazards(tr), "a poll of 11ms is scheduling noise, not a blocking poll")
+	// A poll that sleeps as long as a request's round trip does block.
+	tr = analyze([]*Lane{exec}, []Event{spawn, pollOf(exec, 0, 200*time.Millisecond)}, DefaultSlowPoll, time.Second)
+	require.Len(t, tr.Hazards, 1)
+	assert.Contains(t, tr.Hazards[0].Note, "something blocks inside Poll")
+}
+
+// stage02Request is stage 02's life of one request: one thread both polls
+// and waits, a registration made inside the poll, no wakers.
+func stage02Request(rt *Lane) {
+	rt.Spawns(1)
+	rt.PollBegins(1)
+	rt.Registers(7, 7, "readable|writable")
+	rt.PollEnds(false, nil)
+	rt.WaitBegins()
+	rt.WaitEnds(1, nil)
+	rt.PollBegins(1)
+	rt.Deregisters(7, 7)
+	rt.PollEnds(true, nil)
+}
+
+func TestRuntimeWithoutWakersHasNoHazardsWhenItsWaitsBringEvents(t *testing.T) {
+	tr := record(t, time.Hour, func() { stage02Request(NewLane(RuntimeKind, "")) })
+	assert.Empty(t, hazards(tr))
+	assert.Equal(t, "fd 7 readable|writable", tr.WaitsFor[1], "the socket registered in the poll is what the task waits for")
+}
+
+func TestRuntimeWithoutWakersReportsAPendingPollThatRegisteredNothing(t *testing.T) {
+	tr := record(t, time.Hour, func() {
+		rt := NewLane(RuntimeKind, "")
+		rt.Spawns(1)
+		rt.PollBegins(1)
+		rt.PollEnds(false, nil) // the mistake: pending, with no socket registered
+	})
+	require.Len(t, tr.Hazards, 1, "%q", hazards(tr))
+	assert.Contains(t, tr.Hazards[0].Note, "nothing that can wake it")
+}
+
+func TestRuntimeWithoutWakersReportsAPollAfterAWaitThatBroughtNothing(t *testing.T) {
+	tr := record(t, time.Hour, func() {
+		rt := NewLane(RuntimeKind, "")
+		rt.Spawns(1)
+		rt.PollBegins(1)
+		rt.Registers(7, 7, "readable|writable")
+		rt.PollEnds(false, nil)
+		rt.WaitBegins()
+		rt.WaitEnds(0, nil) // a timeout or a signal: nothing happened
+		rt.PollBegins(1)    // the mistake: polled anyway
+		rt.PollEnds(false, nil)
+	})
+	require.Len(t, tr.Hazards, 1, "%q", hazards(tr))
+	assert.Contains(t, tr.Hazards[0].Note, "spurious poll")
+}
