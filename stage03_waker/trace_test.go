@@ -3,9 +3,7 @@
 package main
 
 import (
-	"bytes"
 	"io"
-	"regexp"
 	"testing"
 	"time"
 
@@ -15,16 +13,6 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
-
-// startTrace starts a recording for one test; the test must call Stop.
-// Lanes are made by NewExecutor and NewReactor, so start it before them.
-func startTrace(t *testing.T, slowPoll time.Duration) *trace.Recorder {
-	t.Helper()
-	rec, err := trace.Start(slowPoll)
-	require.NoError(t, err)
-	t.Cleanup(func() { rec.Stop() }) // a failed test must not leave it running for the next
-	return rec
-}
 
 // bodyTask turns the GET future into a task: its body is not wanted here.
 type bodyTask struct{ f Future[string] }
@@ -38,18 +26,9 @@ func (b bodyTask) Poll(w Waker) Poll[struct{}] {
 	return Poll[struct{}]{Ready: true, Err: p.Err}
 }
 
-// hazardNotes is the notes of tr's hazards.
-func hazardNotes(tr *trace.Trace) []string {
-	var out []string
-	for _, h := range tr.Hazards {
-		out = append(out, h.Note)
-	}
-	return out
-}
-
 func TestTraceOfOneRequestTellsSpawnPollRegisterWaitWakePollInOrder(t *testing.T) {
 	srv := stagetest.StartDelayServer(t)
-	rec := startTrace(t, time.Second)
+	rec := stagetest.StartTrace(t, time.Second)
 	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: newTestReactor(t), Out: io.Discard}
 	executor := NewExecutor("main", io.Discard)
 	err := executor.BlockOn(bodyTask{client.Get("/50/hello")})
@@ -57,32 +36,19 @@ func TestTraceOfOneRequestTellsSpawnPollRegisterWaitWakePollInOrder(t *testing.T
 	require.NoError(t, err)
 
 	// The story a reader expects, as a subsequence of the trace.
-	steps := []struct {
-		what  string
-		match func(trace.Event) bool
-	}{
-		{"spawn of task 1", func(e trace.Event) bool { return e.Kind == trace.Spawn && e.Task.ID == 1 }},
-		{"a poll that answers pending", func(e trace.Event) bool { return e.Kind == trace.Poll && e.Result == trace.Pending }},
-		{"the socket's registration", func(e trace.Event) bool { return e.Kind == trace.Register }},
-		{"a wait in the poller", func(e trace.Event) bool { return e.Kind == trace.Wait }},
-		{"the reactor's wake of task 1", func(e trace.Event) bool {
+	stagetest.RequireSteps(t, tr,
+		stagetest.Step{What: "the spawn of task 1", Match: func(e trace.Event) bool { return e.Kind == trace.Spawn && e.Task.ID == 1 }},
+		stagetest.Step{What: "a poll that answers pending", Match: func(e trace.Event) bool { return e.Kind == trace.Poll && e.Result == trace.Pending }},
+		stagetest.Step{What: "the socket's registration", Match: func(e trace.Event) bool { return e.Kind == trace.Register }},
+		stagetest.Step{What: "a wait in the poller", Match: func(e trace.Event) bool { return e.Kind == trace.Wait }},
+		stagetest.Step{What: "the reactor's wake of task 1", Match: func(e trace.Event) bool {
 			return e.Kind == trace.Wake && e.Task.ID == 1 && e.Lane.Name() == "reactor"
 		}},
-		{"a poll that answers ready", func(e trace.Event) bool { return e.Kind == trace.Poll && e.Result == trace.Ready }},
-	}
-	next := 0
-	for _, e := range tr.Events {
-		if next < len(steps) && steps[next].match(e) {
-			next++
-		}
-	}
-	require.Equal(t, len(steps), next, "the trace lacks %s after the steps before it", stepName(steps, next))
-	assert.Empty(t, hazardNotes(tr), "a correct request has no hazards")
+		stagetest.Step{What: "a poll that answers ready", Match: func(e trace.Event) bool { return e.Kind == trace.Poll && e.Result == trace.Ready }},
+	)
+	assert.Empty(t, stagetest.HazardNotes(tr), "a correct request has no hazards")
 	require.NotEmpty(t, tr.Flows, "the reactor's wake must become an arrow to the poll it caused")
-
-	var narrative bytes.Buffer
-	require.NoError(t, tr.WriteNarrative(&narrative))
-	for _, line := range []string{
+	stagetest.CheckTraceWriters(t, tr, program,
 		`executor main  spawn task 1`,
 		`reactor        register fd \d+ as registration 1 \(readable\|writable\)`,
 		`executor main  poll task 1 -> pending \(waits for fd \d+ readable\|writable\)`,
@@ -91,24 +57,7 @@ func TestTraceOfOneRequestTellsSpawnPollRegisterWaitWakePollInOrder(t *testing.T
 		`reactor        wake task 1 of main`,
 		`executor main  unparked after \d+\.\d{3}ms`,
 		`executor main  poll task 1 -> ready`,
-	} {
-		assert.Regexp(t, regexp.MustCompile(`(?m)^\+\s*\d+\.\d{3}ms  `+line+`$`), narrative.String())
-	}
-
-	var chrome bytes.Buffer
-	require.NoError(t, tr.WriteChrome(&chrome, program))
-	assert.NoError(t, trace.Validate(&chrome))
-}
-
-// stepName names step i, or says all were found.
-func stepName(steps []struct {
-	what  string
-	match func(trace.Event) bool
-}, i int) string {
-	if i < len(steps) {
-		return steps[i].what
-	}
-	return "nothing"
+	)
 }
 
 func TestTraceReportsATaskPendingWithNothingThatCanWakeIt(t *testing.T) {
@@ -117,7 +66,7 @@ func TestTraceReportsATaskPendingWithNothingThatCanWakeIt(t *testing.T) {
 	// The mistake: pending, with the waker handed to nobody the runtime
 	// knows (here, the test), so no registration or timer holds it.
 	task := pendingUntilWoken(wakers)
-	rec := startTrace(t, time.Second)
+	rec := stagetest.StartTrace(t, time.Second)
 	done := blockOnWithDeadline(t, NewExecutor("main", out), task)
 	w := waitForWaker(t, wakers, done, out)
 	out.waitForLines(t, parkLine, 1)
@@ -125,7 +74,7 @@ func TestTraceReportsATaskPendingWithNothingThatCanWakeIt(t *testing.T) {
 	require.NoError(t, waitDone(t, done, out))
 	tr := rec.Stop()
 
-	notes := hazardNotes(tr)
+	notes := stagetest.HazardNotes(tr)
 	require.NotEmpty(t, notes)
 	assert.Contains(t, notes[0], "task 1 of main answered pending with nothing that can wake it")
 }
@@ -135,18 +84,18 @@ func TestTraceReportsAPollThatBlocks(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // the mistake: blocking inside Poll
 		return Ready(struct{}{})
 	}}
-	rec := startTrace(t, 5*time.Millisecond)
+	rec := stagetest.StartTrace(t, 5*time.Millisecond)
 	err := NewExecutor("main", io.Discard).BlockOn(task)
 	tr := rec.Stop()
 	require.NoError(t, err)
 
-	notes := hazardNotes(tr)
+	notes := stagetest.HazardNotes(tr)
 	require.Len(t, notes, 1, "%q", notes)
 	assert.Contains(t, notes[0], "something blocks inside Poll")
 }
 
 func TestTraceReportsAWakeOfAFinishedTask(t *testing.T) {
-	rec := startTrace(t, time.Second)
+	rec := stagetest.StartTrace(t, time.Second)
 	reactor := newTestReactor(t)
 	r, w := stagetest.NewPipe(t)
 	id := reactor.NextID()
@@ -170,7 +119,7 @@ func TestTraceReportsAWakeOfAFinishedTask(t *testing.T) {
 		"the reactor should wake the finished task's waker it still holds")
 	tr := rec.Stop()
 
-	notes := hazardNotes(tr)
+	notes := stagetest.HazardNotes(tr)
 	require.NotEmpty(t, notes)
 	assert.Contains(t, notes[0], "reactor woke task 1 of main, which has finished")
 }
