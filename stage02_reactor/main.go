@@ -16,6 +16,7 @@ import (
 	"os"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // program names this stage in error messages.
@@ -26,10 +27,13 @@ const program = "stage02_reactor"
 func main() {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	flags := target.Register(fs)
+	tracing := trace.Flag(fs)
 	join := fs.Bool("join", false, "make the two requests at the same time with JoinAll (about 600 ms instead of 1 s)")
 	err := target.Parse(fs, os.Args[1:], os.Stderr)
 	if err == nil {
-		err = flags.Run(os.Stderr, func(t *target.Target) error { return run(t, *join, os.Stdout) })
+		err = tracing.Run(program, os.Stderr, func() error {
+			return flags.Run(os.Stderr, func(t *target.Target) error { return run(t, *join, os.Stdout) })
+		})
 	}
 	target.Exit(program, err)
 }

@@ -6,12 +6,15 @@
 
 package main
 
+import "github.com/asyncworkbook/asyncgo/internal/trace"
+
 // Registry lets a future put its socket on the runtime's watch list. It is
 // a small handle, separate from the Runtime, so that a future can register
 // sockets without being able to run the event loop itself (mio splits its
 // Poll and Registry the same way).
 type Registry struct {
 	poller *poller
+	trace  *trace.Lane // the runtime's lane, for -trace; nil when off
 }
 
 // Register asks the poller to watch fd, edge-triggered, for reading,
@@ -26,6 +29,7 @@ type Registry struct {
 //
 //workbook:exercise s02-register
 func (r *Registry) Register(fd int) error {
+	r.trace.Registers(fd, fd, "readable|writable")
 	return r.poller.add(fd, fd)
 }
 
@@ -35,5 +39,6 @@ func (r *Registry) Register(fd int) error {
 // can be handed to a new socket, whose events must not be confused with the
 // old one's.
 func (r *Registry) Deregister(fd int) error {
+	r.trace.Deregisters(fd, fd)
 	return r.poller.remove(fd)
 }

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // forever is the timeout for a Wait that only ends with an event.
@@ -29,6 +31,7 @@ type Runtime struct {
 	ready    []int // Wait's buffer for the fds of ready sockets
 	closed   bool
 	out      io.Writer
+	trace    *trace.Lane // what the runtime's one thread does, for -trace; nil when off
 }
 
 // NewRuntime creates the poller the runtime waits on. out receives the
@@ -38,9 +41,11 @@ func NewRuntime(out io.Writer) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	lane := trace.NewLane("runtime", "")
 	return &Runtime{
+		trace:    lane,
 		poller:   p,
-		registry: &Registry{poller: p},
+		registry: &Registry{poller: p, trace: lane},
 		ready:    make([]int, maxEvents),
 		out:      out,
 	}, nil
@@ -74,7 +79,9 @@ func (rt *Runtime) Close() error {
 func (rt *Runtime) Wait(timeout time.Duration) ([]int, error) {
 	deadline := time.Now().Add(timeout)
 	for {
+		rt.trace.WaitBegins()
 		n, err := rt.poller.wait(rt.ready, timeout)
+		rt.trace.WaitEnds(n, err)
 		if err != nil {
 			return nil, err
 		}
@@ -107,8 +114,11 @@ func (rt *Runtime) Wait(timeout time.Duration) ([]int, error) {
 //
 //workbook:exercise s02-block-on
 func BlockOn[T any](rt *Runtime, f Future[T]) (T, error) {
+	rt.trace.Spawns(1)
 	for {
+		rt.trace.PollBegins(1)
 		p := f.Poll()
+		rt.trace.PollEnds(p.Ready, p.Err)
 		if p.Ready {
 			return p.Value, p.Err
 		}

@@ -16,6 +16,7 @@ import (
 	"os"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // program names this stage in error messages.
@@ -26,9 +27,12 @@ const program = "stage03_waker"
 func main() {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	flags := target.Register(fs)
+	tracing := trace.Flag(fs)
 	err := target.Parse(fs, os.Args[1:], os.Stderr)
 	if err == nil {
-		err = flags.Run(os.Stderr, func(t *target.Target) error { return run(t, os.Stdout) })
+		err = tracing.Run(program, os.Stderr, func() error {
+			return flags.Run(os.Stderr, func(t *target.Target) error { return run(t, os.Stdout) })
+		})
 	}
 	target.Exit(program, err)
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // maxEvents is how many events one wait can return. More ready sockets are
@@ -42,6 +44,8 @@ type Reactor struct {
 	mu      sync.Mutex
 	wakers  map[int]Waker
 	stopped error // why the event loop ended; nil while it runs
+
+	trace *trace.Lane // what the reactor does, for -trace; nil when off
 }
 
 // errEventLoopStopped is the root of every error a reactor gives once its
@@ -55,7 +59,7 @@ func NewReactor() (*Reactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reactor{poller: p, wakers: map[int]Waker{}}
+	r := &Reactor{poller: p, wakers: map[int]Waker{}, trace: trace.NewLane("reactor", "")}
 	go func() {
 		// The event loop spends its life blocked in the poller's wait, a system
 		// call that holds its OS thread anyway. Locking makes that thread
@@ -99,6 +103,7 @@ func (r *Reactor) Register(fd, id int) error {
 	if err := r.err(); err != nil {
 		return err
 	}
+	r.trace.Registers(fd, id, "readable|writable")
 	return r.poller.add(fd, id)
 }
 
@@ -116,6 +121,7 @@ func (r *Reactor) SetWaker(id int, w Waker) error {
 		return r.stopped
 	}
 	r.wakers[id] = w
+	r.trace.KeepsWaker(id, w.traceTask())
 	return nil
 }
 
@@ -126,6 +132,7 @@ func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
 	delete(r.wakers, id)
 	r.mu.Unlock()
+	r.trace.Deregisters(fd, id)
 	return r.poller.remove(fd)
 }
 
@@ -141,7 +148,9 @@ func (r *Reactor) Deregister(fd, id int) error {
 func (r *Reactor) eventLoop() {
 	ready := make([]int, maxEvents)
 	for {
+		r.trace.WaitBegins()
 		n, err := r.poller.wait(ready, forever)
+		r.trace.WaitEnds(n, err)
 		if err != nil {
 			r.stop(fmt.Errorf("%w: %w", errEventLoopStopped, err))
 			return
@@ -164,6 +173,7 @@ func (r *Reactor) wake(id int) {
 	w, ok := r.wakers[id]
 	r.mu.Unlock()
 	if ok {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 }
@@ -177,6 +187,7 @@ func (r *Reactor) stop(why error) {
 	r.wakers = map[int]Waker{}
 	r.mu.Unlock()
 	for _, w := range waiting {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 }

@@ -5,7 +5,11 @@
 
 package main
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
+)
 
 // ReadyQueue holds the ids of woken tasks, each at most once, in the order
 // they were woken. It is safe for concurrent use: the reactor's thread, other
@@ -20,6 +24,7 @@ type ReadyQueue struct {
 	mu     sync.Mutex
 	ids    []int
 	queued map[int]bool
+	trace  *trace.Lane // the executor's lane, so that a wake can name its task; nil when off
 }
 
 // NewReadyQueue returns an empty queue.

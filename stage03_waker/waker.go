@@ -5,6 +5,8 @@
 
 package main
 
+import "github.com/asyncworkbook/asyncgo/internal/trace"
+
 // Waker wakes one task of one executor. It carries everything that takes:
 //
 //   - the task's id, so the executor knows which task to poll;
@@ -34,6 +36,14 @@ func NewWaker(id int, ready *ReadyQueue, parker Parker) Waker {
 // ID is the id of the task this waker wakes.
 func (w Waker) ID() int {
 	return w.id
+}
+
+// traceTask names the task this waker wakes, for -trace.
+func (w Waker) traceTask() trace.Task {
+	if w.ready == nil {
+		return trace.Task{ID: w.id}
+	}
+	return w.ready.trace.Task(w.id)
 }
 
 // Wake schedules the task to be polled: its id goes on the ready queue, and

@@ -9,6 +9,8 @@ package main
 import (
 	"fmt"
 	"io"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // Task is a future the executor runs to completion. Its value is not
@@ -32,18 +34,21 @@ type Executor struct {
 	lastID int
 	ready  *ReadyQueue
 	parker Parker
-	batch  []int // the ids being polled this round; kept to reuse its memory
+	batch  []int       // the ids being polled this round; kept to reuse its memory
+	trace  *trace.Lane // what this executor's thread does, for -trace; nil when off
 }
 
 // NewExecutor returns an executor with no tasks. name starts each line it
 // prints to out ("main: 1 pending tasks. Sleep until notified.").
 func NewExecutor(name string, out io.Writer) *Executor {
+	lane := trace.NewLane("executor", name)
 	return &Executor{
 		name:   name,
 		out:    out,
 		tasks:  map[int]Task{},
-		ready:  NewReadyQueue(),
+		ready:  &ReadyQueue{queued: map[int]bool{}, trace: lane},
 		parker: NewParker(),
+		trace:  lane,
 	}
 }
 
@@ -72,7 +77,9 @@ func (e *Executor) BlockOn(main Task) error {
 			return nil
 		}
 		fmt.Fprintf(e.out, "%s: %d pending tasks. Sleep until notified.\n", e.name, len(e.tasks))
+		e.trace.Parks()
 		e.parker.Park()
+		e.trace.Unparked()
 	}
 }
 
@@ -93,6 +100,7 @@ func (e *Executor) Spawn(task Task) {
 	e.lastID++
 	e.tasks[e.lastID] = task
 	e.ready.Push(e.lastID)
+	e.trace.Spawns(e.lastID)
 }
 
 // pollReady polls the woken tasks until none is left in the ready queue, and
@@ -113,7 +121,9 @@ func (e *Executor) pollReady() error {
 			if !ok {
 				continue
 			}
+			e.trace.PollBegins(id)
 			p := task.Poll(NewWaker(id, e.ready, e.parker))
+			e.trace.PollEnds(p.Ready, p.Err)
 			if !p.Ready {
 				continue
 			}

@@ -18,6 +18,7 @@ import (
 	"os"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // program names this stage in error messages.
@@ -32,13 +33,16 @@ const maxRequests = 61
 func main() {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	flags := target.Register(fs)
+	tracing := trace.Flag(fs)
 	requests := fs.Int("requests", 5, fmt.Sprintf("how many requests async_main spawns (1 to %d); request i waits i seconds", maxRequests))
 	err := target.Parse(fs, os.Args[1:], os.Stderr)
 	if err == nil && (*requests < 1 || *requests > maxRequests) {
 		err = target.Usagef("-requests %d: must be between 1 and %d (request i waits i seconds, and the delay server waits at most 60)", *requests, maxRequests)
 	}
 	if err == nil {
-		err = flags.Run(os.Stderr, func(t *target.Target) error { return run(t, *requests, os.Stdout) })
+		err = tracing.Run(program, os.Stderr, func() error {
+			return flags.Run(os.Stderr, func(t *target.Target) error { return run(t, *requests, os.Stdout) })
+		})
 	}
 	target.Exit(program, err)
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // program names this stage in error messages and in the summary.
@@ -35,6 +36,7 @@ func main() {
 func runProgram(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	flags := target.Register(fs)
+	tracing := trace.Flag(fs)
 	var p Plan
 	fs.IntVar(&p.Executors, "executors", 2, "how many executors, each on an OS thread of its own")
 	fs.IntVar(&p.Requests, "requests", 5, "how many requests each executor's async_main spawns")
@@ -52,7 +54,9 @@ func runProgram(args []string, stdout, stderr io.Writer) error {
 		if *quiet {
 			out = io.Discard
 		}
-		err = flags.Run(stderr, func(t *target.Target) error { return run(t, p, out, stdout) })
+		err = tracing.Run(program, stderr, func() error {
+			return flags.Run(stderr, func(t *target.Target) error { return run(t, p, out, stdout) })
+		})
 	}
 	return err
 }

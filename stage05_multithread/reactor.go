@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // maxEvents is how many events one wait can return. More ready sockets are
@@ -65,6 +67,8 @@ type Reactor struct {
 	loopDone  chan struct{} // closed when the event loop has returned
 	closeOnce sync.Once
 	closeErr  error
+
+	trace *trace.Lane // what the reactor does, for -trace; nil when off
 }
 
 // NewReactor creates the poller, with the interrupt that can end its wait,
@@ -74,7 +78,7 @@ func NewReactor() (*Reactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
+	r := &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{}), trace: trace.NewLane("reactor", "")}
 	go func() {
 		defer close(r.loopDone)
 		// The event loop spends its life blocked in the poller's wait, a system
@@ -124,6 +128,7 @@ func (r *Reactor) Register(fd, id int) error {
 	if err := r.err(); err != nil {
 		return err
 	}
+	r.trace.Registers(fd, id, "readable|writable")
 	return r.poller.add(fd, id)
 }
 
@@ -142,6 +147,7 @@ func (r *Reactor) SetWaker(id int, w Waker) error {
 		return r.stopped
 	}
 	r.wakers[id] = w
+	r.trace.KeepsWaker(id, w.traceTask())
 	return nil
 }
 
@@ -153,6 +159,7 @@ func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
 	delete(r.wakers, id)
 	r.mu.Unlock()
+	r.trace.Deregisters(fd, id)
 	r.fdLife.RLock()
 	defer r.fdLife.RUnlock()
 	if r.closed {
@@ -208,7 +215,9 @@ func closeFD(what string, fd int) error {
 func (r *Reactor) eventLoop() {
 	ready := make([]int, maxEvents)
 	for {
+		r.trace.WaitBegins()
 		n, err := r.poller.wait(ready, forever)
+		r.trace.WaitEnds(n, err)
 		if err != nil {
 			r.stop(fmt.Errorf("%w: %w", ErrReactorClosed, err))
 			return
@@ -236,6 +245,7 @@ func (r *Reactor) wake(id int) {
 	w, ok := r.wakers[id]
 	r.mu.Unlock()
 	if ok {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 }
@@ -250,6 +260,7 @@ func (r *Reactor) stop(why error) {
 	r.wakers = map[int]Waker{}
 	r.mu.Unlock()
 	for _, w := range waiting {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 }

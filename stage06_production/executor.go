@@ -11,6 +11,8 @@ package main
 import (
 	"fmt"
 	"io"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // Task is a future the executor runs to completion. Its value is not
@@ -37,7 +39,8 @@ type Executor struct {
 	lastID  int
 	ready   *ReadyQueue
 	parker  Parker
-	batch   []int // the ids being polled this round; kept to reuse its memory
+	batch   []int       // the ids being polled this round; kept to reuse its memory
+	trace   *trace.Lane // what this executor's thread does, for -trace; nil when off
 }
 
 // NewExecutor returns an executor with no tasks. name starts each line it
@@ -46,12 +49,14 @@ type Executor struct {
 // per park would make the terminal the bottleneck. Executors on different
 // threads may share out; each line is one Write.
 func NewExecutor(name string, out io.Writer) *Executor {
+	lane := trace.NewLane("executor", name)
 	return &Executor{
 		name:   name,
 		out:    out,
 		tasks:  map[int]Task{},
-		ready:  NewReadyQueue(),
+		ready:  &ReadyQueue{queued: map[int]bool{}, trace: lane},
 		parker: NewParker(),
+		trace:  lane,
 	}
 }
 
@@ -83,7 +88,9 @@ func (e *Executor) BlockOn(main Task) error {
 			e.say(fmt.Sprintf("%d pending tasks. Sleep until notified.", len(e.tasks)))
 		}
 		if e.reactor == nil {
+			e.trace.Parks()
 			e.parker.Park()
+			e.trace.Unparked()
 			continue
 		}
 		if !e.reactor.Turn(e.hasWork) && !e.hasWork() {
@@ -105,6 +112,7 @@ func NewDrivingExecutor(name string, out io.Writer, r *Reactor) *Executor {
 	e := NewExecutor(name, out)
 	e.reactor = r
 	e.parker.driver = r
+	r.traceOn(e.trace) // the executor's thread runs this reactor's turns
 	return e
 }
 
@@ -130,6 +138,7 @@ func (e *Executor) Spawn(task Task) {
 	e.lastID++
 	e.tasks[e.lastID] = task
 	e.ready.Push(e.lastID)
+	e.trace.Spawns(e.lastID)
 }
 
 // pollReady polls the woken tasks until none is left in the ready queue, and
@@ -150,7 +159,9 @@ func (e *Executor) pollReady() error {
 			if !ok {
 				continue
 			}
+			e.trace.PollBegins(id)
 			p := task.Poll(NewWaker(id, e.ready, e.parker))
+			e.trace.PollEnds(p.Ready, p.Err)
 			if !p.Ready {
 				continue
 			}

@@ -28,6 +28,20 @@ const (
 	Writable
 )
 
+// String names the interest as the trace shows it: "readable",
+// "writable" or "readable|writable".
+func (i Interest) String() string {
+	switch i {
+	case Readable:
+		return "readable"
+	case Writable:
+		return "writable"
+	case Readable | Writable:
+		return "readable|writable"
+	}
+	return "none"
+}
+
 // valid reports whether i asks for anything the pollers know. A
 // registration that asks for nothing would never wake its task, which is a
 // bug in the caller, so add refuses it.

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // program names this stage in the summary and in error messages.
@@ -82,6 +83,7 @@ type options struct {
 	plan   Plan
 	quiet  bool
 	target *target.Flags
+	trace  *trace.Settings
 }
 
 // parseFlags reads the command line. Every mistake comes back as one line,
@@ -97,6 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&reactor, "reactor", reactorPerExecutor, "a reactor driven by each executor ("+reactorPerExecutor+"), or one on a thread of its own for all ("+reactorShared+", the book's)")
 	fs.BoolVar(&o.quiet, "quiet", false, "print no line per response, only the summary")
 	o.target = target.Register(fs)
+	o.trace = trace.Flag(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./%s [flags]\n\n", program)
 		fmt.Fprintf(fs.Output(), "Makes executors × requests GET requests to the delay server, each bounded by -timeout; Ctrl-C stops the run.\n")
@@ -147,7 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 
 	r := NewResults(stdout, o.quiet)
 	start := time.Now()
-	if err := runRuntime(ctx, t, o.plan, r); err != nil {
+	if err := o.trace.Run(program, stderr, func() error { return runRuntime(ctx, t, o.plan, r) }); err != nil {
 		return target.Explain(err, t)
 	}
 	s := Summary{Plan: o.plan, OK: r.OK(), Failed: r.Failed(), Interrupted: ctx.Err() != nil, Wall: time.Since(start)}

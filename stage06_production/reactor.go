@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // maxEvents is how many events one wait can return. More ready sockets are
@@ -103,6 +105,10 @@ type Reactor struct {
 	// turnReady and turnFired are Turn's buffers, kept to reuse their memory.
 	turnReady []int
 	turnFired []Waker
+
+	// trace is the lane of the thread that runs the event loop, for
+	// -trace: the reactor's own, or its driving executor's; nil when off.
+	trace *trace.Lane
 }
 
 // NewReactor creates the poller, with the interrupt that can end its wait,
@@ -113,6 +119,7 @@ func NewReactor() (*Reactor, error) {
 		return nil, err
 	}
 	r := newReactorOn(p)
+	r.traceOn(trace.NewLane("reactor", ""))
 	go func() {
 		defer close(r.loopDone)
 		// The event loop spends its life blocked in the poller's wait, a
@@ -163,6 +170,13 @@ func newReactorOn(p *poller) *Reactor {
 	}
 }
 
+// traceOn records the event loop's work on lane: the reactor's own
+// thread's, or its driving executor's. nil turns it off.
+func (r *Reactor) traceOn(lane *trace.Lane) {
+	r.trace = lane
+	r.timers.trace = lane
+}
+
 // NextID returns a registration id never handed out before by this reactor.
 // Ids start at 1. Any goroutine may call it.
 func (r *Reactor) NextID() int {
@@ -192,6 +206,7 @@ func (r *Reactor) Register(fd, id int, interest Interest) error {
 	if err := r.err(); err != nil {
 		return err
 	}
+	r.trace.Registers(fd, id, interest.String())
 	return r.poller.add(fd, id, interest)
 }
 
@@ -210,6 +225,7 @@ func (r *Reactor) SetWaker(id int, w Waker) error {
 		return r.stopped
 	}
 	r.wakers[id] = w
+	r.trace.KeepsWaker(id, w.traceTask())
 	return nil
 }
 
@@ -221,6 +237,7 @@ func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
 	delete(r.wakers, id)
 	r.mu.Unlock()
+	r.trace.Deregisters(fd, id)
 	r.fdLife.RLock()
 	defer r.fdLife.RUnlock()
 	if r.closed {
@@ -244,6 +261,7 @@ func (r *Reactor) Forget(fd, id int) {
 	r.mu.Lock()
 	delete(r.wakers, id)
 	r.mu.Unlock()
+	r.trace.Deregisters(fd, id)
 	r.poller.forget(fd)
 }
 
@@ -358,6 +376,7 @@ func (r *Reactor) Turn(hasWork func() bool) bool {
 		// nothing to interrupt, and the wakes must not pay for it.
 		r.waiting.Store(false)
 		for _, w := range r.turnFired {
+			r.trace.Wakes(w.traceTask())
 			w.Wake()
 		}
 		timeout = 0
@@ -372,7 +391,9 @@ func (r *Reactor) Turn(hasWork func() bool) bool {
 	if hasWork != nil && hasWork() {
 		timeout = 0
 	}
+	r.trace.WaitBegins()
 	n, err := r.poller.wait(r.turnReady, timeout)
+	r.trace.WaitEnds(n, err)
 	r.waiting.Store(false)
 	r.fdLife.RUnlock()
 	if err != nil {
@@ -430,6 +451,7 @@ func (r *Reactor) AddTimer(t *Timer, deadline time.Time, w Waker) error {
 	if err != nil {
 		return err
 	}
+	r.trace.SetsTimer(t, deadline, w.traceTask())
 	if wakeLoop && r.waiting.Load() {
 		if err := r.wakeLoop(); err != nil {
 			r.timers.cancel(t)
@@ -445,7 +467,11 @@ func (r *Reactor) AddTimer(t *Timer, deadline time.Time, w Waker) error {
 // requests leave no timers behind in the heap. Once it returns, the reactor
 // no longer holds t, and t may be added again.
 func (r *Reactor) CancelTimer(t *Timer) bool {
-	return r.timers.cancel(t)
+	if !r.timers.cancel(t) {
+		return false
+	}
+	r.trace.CancelsTimer(t, t.waker.traceTask())
+	return true
 }
 
 // PendingTimers is how many timers are waiting to fire.
@@ -465,6 +491,7 @@ func (r *Reactor) wake(id int) {
 	w, ok := r.wakers[id]
 	r.mu.Unlock()
 	if ok {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 }
@@ -482,9 +509,11 @@ func (r *Reactor) stop(why error) {
 	r.wakers = map[int]Waker{}
 	r.mu.Unlock()
 	for _, w := range r.timers.stop() {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 	for _, w := range waiting {
+		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // runRuntime makes every request of the plan with p.Executors executors and
@@ -55,7 +56,10 @@ func runRuntime(ctx context.Context, t *target.Target, p Plan, r *Results) (err 
 // counted as unfinished, not failed (interruptibleReporter).
 func runOnReactor(ctx context.Context, reactor *Reactor, t *target.Target, p Plan, r *Results) error {
 	report := &interruptibleReporter{Reporter: r}
-	stopWatching := context.AfterFunc(ctx, func() { interruptRuntime(report, reactor) })
+	stopWatching := context.AfterFunc(ctx, func() {
+		trace.NewLane("signal", "").Interrupted()
+		interruptRuntime(report, reactor)
+	})
 	defer stopWatching()
 
 	// Quiet runs print nothing per response (Results' out is nil), and the

@@ -23,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/asyncworkbook/asyncgo/internal/target"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // runOnOwnReactors runs the plan like runOnReactor, but every executor
@@ -43,6 +44,7 @@ func runOnOwnReactors(ctx context.Context, t *target.Target, p Plan, r *Results)
 	stopWatching := context.AfterFunc(ctx, func() {
 		mu.Lock()
 		defer mu.Unlock()
+		trace.NewLane("signal", "").Interrupted()
 		interruptRuntime(report, reactors...) // marks the run even when no executor has started yet
 	})
 	defer stopWatching()

@@ -14,6 +14,8 @@ import (
 	"container/heap"
 	"sync"
 	"time"
+
+	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
 // Timer is one deadline the reactor watches. When the deadline passes, the
@@ -134,6 +136,8 @@ type timerQueue struct {
 	// stopped is set when the event loop ends: no timer can fire after
 	// that, so no new one is accepted.
 	stopped bool
+	// trace is the event loop's lane, for -trace; nil when off.
+	trace *trace.Lane
 }
 
 // add fills t in (deadline, its place in the order, waker) and puts it in
@@ -193,6 +197,7 @@ func (q *timerQueue) next(now time.Time, fired []Waker) ([]Waker, time.Duration)
 	defer q.mu.Unlock()
 	for len(q.timers) > 0 && !q.timers[0].deadline.After(now) {
 		t := heap.Pop(&q.timers).(*Timer)
+		q.trace.FiresTimer(t, t.waker.traceTask())
 		fired = append(fired, t.waker)
 	}
 	if len(q.timers) == 0 {

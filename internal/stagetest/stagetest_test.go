@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -103,4 +105,16 @@ func TestPatternIsNotAllAlike(t *testing.T) {
 	require.Len(t, p, 100)
 	assert.NotEqual(t, p[:23], p[1:24], "a shifted copy must differ")
 	assert.Equal(t, p[:23], p[23:46], "the pattern repeats every 23 bytes")
+}
+
+func TestInStudentEditionLooksForTheMarkerNextToGoMod(t *testing.T) {
+	assert.False(t, inStudentEdition(), "this repository is the reference")
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "workbook"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "stage03_waker"), 0o755))
+	t.Chdir(filepath.Join(root, "stage03_waker"))
+	assert.False(t, inStudentEdition(), "no EDITION file: not an edition")
+	require.NoError(t, os.WriteFile(filepath.Join(root, "workbook", "EDITION"), []byte("student\n"), 0o644))
+	assert.True(t, inStudentEdition(), "workbook/EDITION next to go.mod marks a student edition")
 }

@@ -1,0 +1,235 @@
+package trace
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// Lane is the events of one thread: an executor's, or the reactor's.
+// Its methods are the call sites in the stages; each one is safe on a nil
+// *Lane, where it does nothing, which is how tracing is off.
+//
+// The thread that owns the lane records its spans (polls, parks, waits).
+// Instants may also come from other threads (a future registering its
+// socket with a shared reactor runs on its executor's thread), so the
+// events are guarded by the lane's own mutex, which nobody else's events
+// ever take.
+type Lane struct {
+	rec  *Recorder
+	kind string
+	name string
+	tid  int
+
+	mu        sync.Mutex
+	events    []Event
+	pollStart time.Duration
+	pollTask  int
+	parkStart time.Duration
+	waitStart time.Duration
+	inPoll    bool
+	inPark    bool
+	inWait    bool
+}
+
+// Name is what the narrative calls the lane's thread: "executor main", or
+// "reactor" for a lane made with no name, "executor-0" for one whose name
+// already says its kind.
+func (l *Lane) Name() string {
+	switch {
+	case l == nil:
+		return ""
+	case l.name == "":
+		return l.kind
+	case strings.HasPrefix(l.name, l.kind):
+		return l.name
+	}
+	return l.kind + " " + l.name
+}
+
+// Task names task id of this lane's executor.
+func (l *Lane) Task(id int) Task {
+	return Task{Executor: l, ID: id}
+}
+
+// now is the time since the recording started, on the monotonic clock.
+func (l *Lane) now() time.Duration {
+	return time.Since(l.rec.start)
+}
+
+// add appends e at the current time.
+func (l *Lane) add(e Event) {
+	l.mu.Lock()
+	e.At = l.now()
+	e.Lane = l
+	l.events = append(l.events, e)
+	l.mu.Unlock()
+}
+
+// Spawns records that task id joined this lane's executor.
+func (l *Lane) Spawns(id int) {
+	if l != nil {
+		l.add(Event{Kind: Spawn, Task: l.Task(id)})
+	}
+}
+
+// PollBegins records the start of a poll of task id; PollEnds closes it.
+func (l *Lane) PollBegins(id int) {
+	if l != nil {
+		l.mu.Lock()
+		l.pollStart, l.pollTask, l.inPoll = l.now(), id, true
+		l.mu.Unlock()
+	}
+}
+
+// PollEnds records the end of the poll PollBegins opened, with its answer:
+// pending, ready, or failed with err.
+func (l *Lane) PollEnds(ready bool, err error) {
+	if l != nil {
+		l.pollEnds(ready, err)
+	}
+}
+
+func (l *Lane) pollEnds(ready bool, err error) {
+	e := Event{Kind: Poll, Lane: l, Result: Pending}
+	switch {
+	case ready && err != nil:
+		e.Result, e.Err = Failed, err.Error()
+	case ready:
+		e.Result = Ready
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.inPoll {
+		return
+	}
+	e.At, e.Task = l.pollStart, l.Task(l.pollTask)
+	e.Dur = l.now() - l.pollStart
+	l.inPoll = false
+	l.events = append(l.events, e)
+}
+
+// Parks records that the executor goes to sleep; Unparked that it woke.
+func (l *Lane) Parks() {
+	if l != nil {
+		l.mu.Lock()
+		l.parkStart, l.inPark = l.now(), true
+		l.mu.Unlock()
+	}
+}
+
+// Unparked closes the park that Parks opened.
+func (l *Lane) Unparked() {
+	if l != nil {
+		l.closeSpan(Park, &l.inPark, &l.parkStart, 0, nil)
+	}
+}
+
+// WaitBegins records that the thread enters the poller's wait.
+func (l *Lane) WaitBegins() {
+	if l != nil {
+		l.mu.Lock()
+		l.waitStart, l.inWait = l.now(), true
+		l.mu.Unlock()
+	}
+}
+
+// WaitEnds records that the wait returned n events, or failed with err.
+func (l *Lane) WaitEnds(n int, err error) {
+	if l != nil {
+		l.closeSpan(Wait, &l.inWait, &l.waitStart, n, err)
+	}
+}
+
+// closeSpan appends the span of kind that began at *start, if one is open.
+func (l *Lane) closeSpan(kind Kind, open *bool, start *time.Duration, n int, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !*open {
+		return
+	}
+	*open = false
+	e := Event{Kind: kind, Lane: l, At: *start, Dur: l.now() - *start, N: n}
+	if err != nil {
+		e.Err = err.Error()
+	}
+	l.events = append(l.events, e)
+}
+
+// Wakes records that this thread calls the waker of task.
+func (l *Lane) Wakes(task Task) {
+	if l != nil {
+		l.add(Event{Kind: Wake, Task: task})
+	}
+}
+
+// Registers records that the poller watches fd for interest under
+// registration reg.
+func (l *Lane) Registers(fd, reg int, interest string) {
+	if l != nil {
+		l.add(Event{Kind: Register, FD: fd, Reg: reg, Interest: interest})
+	}
+}
+
+// Deregisters records that the poller stops watching fd (registration reg)
+// and forgets its waker.
+func (l *Lane) Deregisters(fd, reg int) {
+	if l != nil {
+		l.add(Event{Kind: Deregister, FD: fd, Reg: reg})
+	}
+}
+
+// KeepsWaker records that the reactor keeps task's waker for registration
+// reg: an event on that registration will wake the task.
+func (l *Lane) KeepsWaker(reg int, task Task) {
+	if l != nil {
+		l.add(Event{Kind: KeepWaker, Reg: reg, Task: task})
+	}
+}
+
+// SetsTimer records that timer (a pointer that stays the same for the
+// timer's life: it matches set, fired and cancel) will wake task at due.
+func (l *Lane) SetsTimer(timer any, due time.Time, task Task) {
+	if l != nil {
+		l.add(Event{Kind: TimerSet, Timer: timer, Due: due.Sub(l.rec.start), Task: task})
+	}
+}
+
+// FiresTimer records that timer expired and its task is about to be woken.
+func (l *Lane) FiresTimer(timer any, task Task) {
+	if l != nil {
+		l.add(Event{Kind: TimerFired, Timer: timer, Task: task})
+	}
+}
+
+// CancelsTimer records that timer was taken back before it fired.
+func (l *Lane) CancelsTimer(timer any, task Task) {
+	if l != nil {
+		l.add(Event{Kind: TimerCancel, Timer: timer, Task: task})
+	}
+}
+
+// Interrupted records Ctrl-C.
+func (l *Lane) Interrupted() {
+	if l != nil {
+		l.add(Event{Kind: Interrupt})
+	}
+}
+
+// drain returns the lane's events, with the spans still open at now
+// closed there and marked Open.
+func (l *Lane) drain(now time.Duration) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	events := append([]Event(nil), l.events...)
+	if l.inPoll {
+		events = append(events, Event{Kind: Poll, Lane: l, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true})
+	}
+	if l.inPark {
+		events = append(events, Event{Kind: Park, Lane: l, At: l.parkStart, Dur: now - l.parkStart, Open: true})
+	}
+	if l.inWait {
+		events = append(events, Event{Kind: Wait, Lane: l, At: l.waitStart, Dur: now - l.waitStart, Open: true})
+	}
+	return events
+}
