@@ -93,8 +93,11 @@ func TestStage02JoinMakesRequestsConcurrently(t *testing.T) {
 	got := log.Arrivals()
 	require.Len(t, got, 2, "the server must see exactly two requests")
 	gap := got[1].At.Sub(got[0].At)
+	// The arrivals are the proof: sequential requests reach the server a
+	// whole delay apart (the second is sent only after the first answer),
+	// joined ones together. The run's wall time would tell the same only by
+	// a margin of 400 ms (600 ms joined, 1 s sequential), which a loaded
+	// machine's process start can eat.
 	assert.Less(t, gap, 300*time.Millisecond,
 		"with -join both requests must reach the server together, not one after the other's answer (arrived %v apart)", gap)
-	// Sequential requests take at least 1 s; joined ones about 600 ms.
-	assert.Less(t, res.Wall, time.Second, "with -join the run should take about 600 ms, the longest delay\n%s", res)
 }
