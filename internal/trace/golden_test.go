@@ -3,6 +3,7 @@ package trace
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -133,3 +134,90 @@ func decodedEvents(t *testing.T, doc []byte) []map[string]any {
 	return f.TraceEvents
 }
 
+// sameAsReference fails t unless WriteChrome writes tr exactly as the
+// reference writer does, and names the first entry that differs.
+func sameAsReference(t *testing.T, tr *Trace) {
+	t.Helper()
+	var got, want bytes.Buffer
+	require.NoError(t, tr.WriteChrome(&got, "stage"))
+	require.NoError(t, refWriteChrome(tr, &want, "stage"))
+	gotEvents, wantEvents := decodedEvents(t, got.Bytes()), decodedEvents(t, want.Bytes())
+	require.Equal(t, len(wantEvents), len(gotEvents), "as many entries as the reference")
+	for i := range wantEvents {
+		require.Equal(t, wantEvents[i], gotEvents[i], "entry %d", i)
+	}
+	if at := firstDifference(got.Bytes(), want.Bytes()); at >= 0 {
+		t.Errorf("the bytes differ from the reference's at offset %d:\n got: %q\nwant: %q", at, around(got.Bytes(), at), around(want.Bytes(), at))
+	}
+}
+
+// firstDifference is the offset of the first byte where a and b differ,
+// or -1 if they are equal. A diff of two whole documents of megabytes
+// would take minutes to print.
+func firstDifference(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	if len(a) != len(b) {
+		return min(len(a), len(b))
+	}
+	return -1
+}
+
+// around is the 80 bytes of doc from 40 before at.
+func around(doc []byte, at int) []byte {
+	return doc[max(0, at-40):min(len(doc), at+40)]
+}
+
+func TestWriteChromeMatchesTheReferenceOnTheScriptedTrace(t *testing.T) {
+	sameAsReference(t, scriptedTrace())
+}
+
+func TestWriteChromeMatchesTheReferenceOnARecordedRun(t *testing.T) {
+	tr := record(t, 0, func() { manyRequests(2, 300) })
+	require.Greater(t, len(tr.Events), 2*300*8, "the run recorded its requests")
+	var buf bytes.Buffer
+	require.NoError(t, tr.WriteChrome(&buf, "stage"))
+	require.Greater(t, buf.Len(), chromeFlushAt, "the document is long enough to be written in several pieces")
+	sameAsReference(t, tr)
+}
+
+// failingWriter accepts ok bytes and then fails every write.
+type failingWriter struct{ ok int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.ok {
+		n := w.ok
+		w.ok = 0
+		return n, errors.New("disk full")
+	}
+	w.ok -= len(p)
+	return len(p), nil
+}
+
+func TestWriteChromeReportsAWriteError(t *testing.T) {
+	tr := record(t, 0, func() { manyRequests(1, 300) })
+	for _, ok := range []int{0, chromeFlushAt + 10} {
+		err := tr.WriteChrome(&failingWriter{ok: ok}, "stage")
+		require.Error(t, err, "a write that fails after %d bytes", ok)
+		assert.Contains(t, err.Error(), "write the trace: disk full")
+	}
+}
+
+func TestAppendJSONFloatWritesAsEncodingJSONDoes(t *testing.T) {
+	for _, f := range []float64{0, 1, -1, 0.5, 1.001, 1234.567, 1e-7, 1.5e-9, 1e20, 1e21, 123456789012.125, 1500.000007} {
+		want, err := json.Marshal(f)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(appendJSONFloat(nil, f)), "%v", f)
+	}
+}
+
+func TestAppendJSONStringWritesAsEncodingJSONDoes(t *testing.T) {
+	for _, s := range []string{"", "poll task 1", `a "quote"`, `back\slash`, "<&>", "tab\there", "née", "\xff bad utf-8", "line\u2028sep"} {
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(appendJSONString(nil, s)), "%q", s)
+	}
+}
