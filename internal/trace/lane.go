@@ -22,7 +22,8 @@ type Lane struct {
 	tid  int
 
 	mu        sync.Mutex
-	events    []Event
+	chunks    [][]Event // full chunks, oldest first
+	events    []Event   // the chunk being filled, of capacity laneChunk
 	pollStart time.Duration
 	pollTask  int
 	parkStart time.Duration
@@ -57,12 +58,29 @@ func (l *Lane) now() time.Duration {
 	return time.Since(l.rec.start)
 }
 
-// add appends e at the current time.
+// laneChunk is how many events a lane stores in one piece of memory. A
+// lane that outgrows its chunk starts a new one instead of growing a
+// slice: growing would copy every event recorded so far, again and again,
+// while the thread is doing runtime work.
+const laneChunk = 4096
+
+// push stores e, with l.mu held.
+func (l *Lane) push(e Event) {
+	if len(l.events) == cap(l.events) {
+		if l.events != nil {
+			l.chunks = append(l.chunks, l.events)
+		}
+		l.events = make([]Event, 0, laneChunk)
+	}
+	l.events = append(l.events, e)
+}
+
+// add stores e at the current time.
 func (l *Lane) add(e Event) {
 	l.mu.Lock()
 	e.At = l.now()
 	e.Lane = l
-	l.events = append(l.events, e)
+	l.push(e)
 	l.mu.Unlock()
 }
 
@@ -106,7 +124,7 @@ func (l *Lane) pollEnds(ready bool, err error) {
 	e.At, e.Task = l.pollStart, l.Task(l.pollTask)
 	e.Dur = l.now() - l.pollStart
 	l.inPoll = false
-	l.events = append(l.events, e)
+	l.push(e)
 }
 
 // Parks records that the executor goes to sleep; Unparked that it woke.
@@ -153,7 +171,7 @@ func (l *Lane) closeSpan(kind Kind, open *bool, start *time.Duration, n int, err
 	if err != nil {
 		e.Err = err.Error()
 	}
-	l.events = append(l.events, e)
+	l.push(e)
 }
 
 // Wakes records that this thread calls the waker of task.
@@ -216,12 +234,15 @@ func (l *Lane) Interrupted() {
 	}
 }
 
-// drain returns the lane's events, with the spans still open at now
-// closed there and marked Open.
-func (l *Lane) drain(now time.Duration) []Event {
+// drain appends the lane's events to events, with the spans still open at
+// now closed there and marked Open.
+func (l *Lane) drain(events []Event, now time.Duration) []Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	events := append([]Event(nil), l.events...)
+	for _, c := range l.chunks {
+		events = append(events, c...)
+	}
+	events = append(events, l.events...)
 	if l.inPoll {
 		events = append(events, Event{Kind: Poll, Lane: l, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true})
 	}
@@ -232,4 +253,11 @@ func (l *Lane) drain(now time.Duration) []Event {
 		events = append(events, Event{Kind: Wait, Lane: l, At: l.waitStart, Dur: now - l.waitStart, Open: true})
 	}
 	return events
+}
+
+// size is how many events drain will return, at most.
+func (l *Lane) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.chunks)*laneChunk + len(l.events) + 3
 }

@@ -76,9 +76,15 @@ func (r *Recorder) Stop() *Trace {
 	r.stopped = true
 	lanes := append([]*Lane(nil), r.lanes...)
 	r.mu.Unlock()
-	var events []Event
+	// One slice of the right size, so that the events are copied once.
+	// A lane may still record between size and drain; append makes room.
+	total := 0
 	for _, l := range lanes {
-		events = append(events, l.drain(now)...)
+		total += l.size()
+	}
+	events := make([]Event, 0, total)
+	for _, l := range lanes {
+		events = l.drain(events, now)
 	}
 	return analyze(lanes, events, r.slowPoll, now)
 }
