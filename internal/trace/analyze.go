@@ -57,7 +57,9 @@ type point struct {
 // analyze orders the events and replays them, task by task, to find the
 // hazards, the flows and what each pending task waits for.
 func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace {
-	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
+	if !slices.IsSortedFunc(events, byTime) {
+		slices.SortStableFunc(events, byTime)
+	}
 	t := &Trace{Lanes: lanes, Events: events, WaitsFor: map[int]string{}, End: end}
 	points := make([]point, 0, len(events)+len(events)/2)
 	for i, e := range events {

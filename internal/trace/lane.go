@@ -234,30 +234,24 @@ func (l *Lane) Interrupted() {
 	}
 }
 
-// drain appends the lane's events to events, with the spans still open at
-// now closed there and marked Open.
-func (l *Lane) drain(events []Event, now time.Duration) []Event {
+// drain returns the lane's events as they are stored, oldest chunk
+// first, with the spans still open at now closed there and marked Open in
+// a last chunk of their own. Nothing is copied but the chunk list: a lane
+// only ever appends, so the events drain returns stay as they are while
+// the lane records on (a reactor thread may still be inside its wait).
+func (l *Lane) drain(now time.Duration) [][]Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, c := range l.chunks {
-		events = append(events, c...)
-	}
-	events = append(events, l.events...)
+	chunks := append(l.chunks[:len(l.chunks):len(l.chunks)], l.events)
+	var open []Event
 	if l.inPoll {
-		events = append(events, Event{Kind: Poll, Lane: l, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true})
+		open = append(open, Event{Kind: Poll, Lane: l, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true})
 	}
 	if l.inPark {
-		events = append(events, Event{Kind: Park, Lane: l, At: l.parkStart, Dur: now - l.parkStart, Open: true})
+		open = append(open, Event{Kind: Park, Lane: l, At: l.parkStart, Dur: now - l.parkStart, Open: true})
 	}
 	if l.inWait {
-		events = append(events, Event{Kind: Wait, Lane: l, At: l.waitStart, Dur: now - l.waitStart, Open: true})
+		open = append(open, Event{Kind: Wait, Lane: l, At: l.waitStart, Dur: now - l.waitStart, Open: true})
 	}
-	return events
-}
-
-// size is how many events drain will return, at most.
-func (l *Lane) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.chunks)*laneChunk + len(l.events) + 3
+	return append(chunks, open)
 }

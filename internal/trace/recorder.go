@@ -76,16 +76,11 @@ func (r *Recorder) Stop() *Trace {
 	r.stopped = true
 	lanes := append([]*Lane(nil), r.lanes...)
 	r.mu.Unlock()
-	// One slice of the right size, so that the events are copied once.
-	// A lane may still record between size and drain; append makes room.
-	total := 0
-	for _, l := range lanes {
-		total += l.size()
+	perLane := make([][][]Event, len(lanes))
+	for i, l := range lanes {
+		perLane[i] = l.drain(now)
 	}
-	events := make([]Event, 0, total)
-	for _, l := range lanes {
-		events = l.drain(events, now)
-	}
+	events := mergeInTimeOrder(perLane)
 	return analyze(lanes, events, r.slowPoll, now)
 }
 
