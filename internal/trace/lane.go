@@ -22,8 +22,9 @@ type Lane struct {
 	tid  int
 
 	mu        sync.Mutex
-	chunks    [][]Event // full chunks, oldest first
-	events    []Event   // the chunk being filled, of capacity laneChunk
+	chunks    [][]packedEvent // full chunks, oldest first
+	records   []packedEvent   // the chunk being filled, of capacity laneChunk
+	tables    laneTables      // what the records refer to by number
 	pollStart time.Duration
 	pollTask  int
 	parkStart time.Duration
@@ -66,13 +67,13 @@ const laneChunk = 4096
 
 // push stores e, with l.mu held.
 func (l *Lane) push(e Event) {
-	if len(l.events) == cap(l.events) {
-		if l.events != nil {
-			l.chunks = append(l.chunks, l.events)
+	if len(l.records) == cap(l.records) {
+		if l.records != nil {
+			l.chunks = append(l.chunks, l.records)
 		}
-		l.events = make([]Event, 0, laneChunk)
+		l.records = make([]packedEvent, 0, laneChunk)
 	}
-	l.events = append(l.events, e)
+	l.records = append(l.records, l.tables.compact(e))
 }
 
 // add stores e at the current time.
@@ -234,24 +235,25 @@ func (l *Lane) Interrupted() {
 	}
 }
 
-// drain returns the lane's events as they are stored, oldest chunk
+// drain returns the lane's records as they are stored, oldest chunk
 // first, with the spans still open at now closed there and marked Open in
-// a last chunk of their own. Nothing is copied but the chunk list: a lane
-// only ever appends, so the events drain returns stay as they are while
-// the lane records on (a reactor thread may still be inside its wait).
-func (l *Lane) drain(now time.Duration) [][]Event {
+// a last chunk of their own, and the tables they refer to. Nothing is
+// copied but the chunk list and the tables' headers: a lane only ever
+// appends, so what drain returns stays as it is while the lane records on
+// (a reactor thread may still be inside its wait).
+func (l *Lane) drain(now time.Duration) laneRecords {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	chunks := append(l.chunks[:len(l.chunks):len(l.chunks)], l.events)
-	var open []Event
+	var open []packedEvent
 	if l.inPoll {
-		open = append(open, Event{Kind: Poll, Lane: l, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true})
+		open = append(open, l.tables.compact(Event{Kind: Poll, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true}))
 	}
 	if l.inPark {
-		open = append(open, Event{Kind: Park, Lane: l, At: l.parkStart, Dur: now - l.parkStart, Open: true})
+		open = append(open, l.tables.compact(Event{Kind: Park, At: l.parkStart, Dur: now - l.parkStart, Open: true}))
 	}
 	if l.inWait {
-		open = append(open, Event{Kind: Wait, Lane: l, At: l.waitStart, Dur: now - l.waitStart, Open: true})
+		open = append(open, l.tables.compact(Event{Kind: Wait, At: l.waitStart, Dur: now - l.waitStart, Open: true}))
 	}
-	return append(chunks, open)
+	chunks := append(l.chunks[:len(l.chunks):len(l.chunks)], l.records, open)
+	return laneRecords{lane: l, chunks: chunks, tables: l.tables.snapshot()}
 }

@@ -76,7 +76,7 @@ func (r *Recorder) Stop() *Trace {
 	r.stopped = true
 	lanes := append([]*Lane(nil), r.lanes...)
 	r.mu.Unlock()
-	perLane := make([][][]Event, len(lanes))
+	perLane := make([]laneRecords, len(lanes))
 	for i, l := range lanes {
 		perLane[i] = l.drain(now)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"testing"
 	"time"
 )
 
@@ -159,4 +160,21 @@ func refChromeEventOf(t *Trace, i int, e Event) refChromeEvent {
 		c.Args = nil
 	}
 	return c
+}
+
+// BenchmarkWriteChromeReference10000Requests is the reference writer on
+// the same trace as BenchmarkWriteChrome10000Requests, to compare the two.
+func BenchmarkWriteChromeReference10000Requests(b *testing.B) {
+	rec, err := Start(0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	manyRequests(2, 5000)
+	tr := rec.Stop()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := refWriteChrome(tr, io.Discard, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
