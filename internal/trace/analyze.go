@@ -1,7 +1,9 @@
 package trace
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -55,7 +57,9 @@ type point struct {
 // analyze orders the events and replays them, task by task, to find the
 // hazards, the flows and what each pending task waits for.
 func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace {
-	sort.SliceStable(events, func(i, j int) bool { return events[i].At < events[j].At })
+	if !slices.IsSortedFunc(events, byTime) {
+		slices.SortStableFunc(events, byTime)
+	}
 	t := &Trace{Lanes: lanes, Events: events, WaitsFor: map[int]string{}, End: end}
 	points := make([]point, 0, len(events)+len(events)/2)
 	for i, e := range events {
@@ -64,7 +68,7 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 			points = append(points, point{at: e.At + e.Dur, index: i, end: true})
 		}
 	}
-	sort.SliceStable(points, func(i, j int) bool { return points[i].at < points[j].at })
+	slices.SortStableFunc(points, func(a, b point) int { return cmp.Compare(a.at, b.at) })
 
 	tasks := map[Task]*taskState{}
 	state := func(task Task) *taskState {
@@ -147,7 +151,7 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 			t.pollEnds(p.index, e, s, slowPoll, regFD, hazard)
 		}
 	}
-	sort.SliceStable(t.Hazards, func(i, j int) bool { return t.Hazards[i].At < t.Hazards[j].At })
+	slices.SortStableFunc(t.Hazards, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
 	return t
 }
 

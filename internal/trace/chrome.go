@@ -1,33 +1,13 @@
 package trace
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 )
 
-// chromeEvent is one entry of the Chrome trace event format's traceEvents
-// array. Every entry has name, ph, ts, pid and tid; the rest depends on ph:
-// "X" a slice with dur, "i" an instant with scope s, "s"/"f" the two ends
-// of a flow arrow sharing id, "M" metadata such as a thread's name.
-type chromeEvent struct {
-	Name string         `json:"name"`
-	Cat  string         `json:"cat,omitempty"`
-	Ph   string         `json:"ph"`
-	Ts   float64        `json:"ts"`
-	Dur  *float64       `json:"dur,omitempty"`
-	Pid  int            `json:"pid"`
-	Tid  int            `json:"tid"`
-	ID   int            `json:"id,omitempty"`
-	Bp   string         `json:"bp,omitempty"`
-	S    string         `json:"s,omitempty"`
-	Args map[string]any `json:"args,omitempty"`
-}
-
-// chromePid is the process id every event carries: a trace is one process.
-const chromePid = 1
+// chromePID is the process id every entry carries: a trace is one process.
+const chromePID = 1
 
 // micros is d in microseconds, the unit of ts and dur.
 func micros(d time.Duration) float64 {
@@ -39,131 +19,119 @@ func micros(d time.Duration) float64 {
 // a track per thread, polls, parks and waits as slices, wakes as arrows
 // from the waking thread to the poll they caused, hazards as instants.
 // process names the process, usually the stage.
+//
+// A run of 10,000 requests has about 100,000 entries, so the writer
+// streams: each entry is appended as JSON text to one buffer, which goes
+// to w whenever it fills. Nothing is built per entry but its bytes (no
+// map of arguments, no reflection), and the memory it takes stays that
+// of the buffer, whatever the length of the trace.
 func (t *Trace) WriteChrome(w io.Writer, process string) error {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(`{"displayTimeUnit":"ms","traceEvents":[`); err != nil {
-		return err
-	}
-	enc := json.NewEncoder(bw)
-	first := true
-	emit := func(e chromeEvent) error {
-		if !first {
-			if err := bw.WriteByte(','); err != nil {
-				return err
-			}
-		}
-		first = false
-		e.Pid = chromePid
-		return enc.Encode(e)
-	}
-	for _, e := range t.chromeEvents(process) {
-		if err := emit(e); err != nil {
-			return fmt.Errorf("write the trace: %w", err)
-		}
-	}
-	if _, err := bw.WriteString("]}\n"); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-// chromeEvents is the trace as entries of traceEvents, metadata first.
-func (t *Trace) chromeEvents(process string) []chromeEvent {
-	out := []chromeEvent{{Name: "process_name", Ph: "M", Args: map[string]any{"name": process}}}
+	c := chromeWriter{w: w, buf: make([]byte, 0, chromeFlushAt+1024)}
+	c.buf = append(c.buf, `{"displayTimeUnit":"ms","traceEvents":[`...)
+	c.metadata("process_name", 0).str("name", process).end()
 	for _, l := range t.Lanes {
-		out = append(out,
-			chromeEvent{Name: "thread_name", Ph: "M", Tid: l.tid, Args: map[string]any{"name": l.Name()}},
-			chromeEvent{Name: "thread_sort_index", Ph: "M", Tid: l.tid, Args: map[string]any{"sort_index": l.tid}})
+		c.metadata("thread_name", l.tid).str("name", l.Name()).end()
+		c.metadata("thread_sort_index", l.tid).int("sort_index", l.tid).end()
 	}
-	for i, e := range t.Events {
-		out = append(out, t.chromeEvent(i, e))
+	for i := range t.Events {
+		t.writeEvent(&c, i)
 	}
 	for _, f := range t.Flows {
-		wake, poll := t.Events[f.Wake], t.Events[f.Poll]
-		out = append(out,
-			chromeEvent{Name: "wake", Cat: "wake", Ph: "s", ID: f.ID, Ts: micros(wake.At), Tid: wake.Lane.tid},
-			chromeEvent{Name: "wake", Cat: "wake", Ph: "f", Bp: "e", ID: f.ID, Ts: micros(poll.At), Tid: poll.Lane.tid})
+		wake, poll := &t.Events[f.Wake], &t.Events[f.Poll]
+		c.begin("wake", "wake", "s", wake.At, wake.Lane.tid)
+		c.flowID(f.ID, false).end()
+		c.begin("wake", "wake", "f", poll.At, poll.Lane.tid)
+		c.flowID(f.ID, true).end()
 	}
 	for _, h := range t.Hazards {
-		args := map[string]any{"what": h.Note}
+		c.begin("hazard", "hazard", "i", h.At, h.Lane.tid)
+		c.instant()
 		if h.Task.Executor != nil {
-			args["task"] = h.Task.ID
-			args["executor"] = h.Task.Executor.Name()
+			c.str("executor", h.Task.Executor.Name()).int("task", h.Task.ID)
 		}
-		out = append(out, chromeEvent{Name: "hazard", Cat: "hazard", Ph: "i", S: "t", Ts: micros(h.At), Tid: h.Lane.tid, Args: args})
+		c.str("what", h.Note).end()
 	}
-	return out
+	c.buf = append(c.buf, "]}\n"...)
+	if err := c.flush(); err != nil {
+		return fmt.Errorf("write the trace: %w", err)
+	}
+	return nil
 }
 
-// chromeEvent is the entry for t.Events[i].
-func (t *Trace) chromeEvent(i int, e Event) chromeEvent {
-	c := chromeEvent{Ts: micros(e.At), Tid: e.Lane.tid, Ph: "i", S: "t", Args: map[string]any{}}
-	span := func(name, cat string) {
-		dur := micros(e.Dur)
-		c.Name, c.Cat, c.Ph, c.S, c.Dur = name, cat, "X", "", &dur
-		if e.Open {
-			c.Args["unfinished"] = true
-		}
-	}
-	task := func() {
-		c.Args["task"] = e.Task.ID
-		c.Args["executor"] = e.Task.Executor.Name()
-	}
+// writeEvent appends the entry for t.Events[i]: a slice ("X") for a span
+// and for a wake (a slice of no width, so that the flow arrow has a slice
+// to start from on the waking thread), an instant ("i") for the rest.
+// The arguments of each kind are written in the order of their keys, so
+// that the document reads the same as one whose args are JSON objects
+// with sorted keys.
+func (t *Trace) writeEvent(c *chromeWriter, i int) {
+	e := &t.Events[i]
+	tid := e.Lane.tid
 	switch e.Kind {
 	case Spawn:
-		c.Name, c.Cat = fmt.Sprintf("spawn task %d", e.Task.ID), "spawn"
-		task()
+		c.beginNumbered("spawn task ", e.Task.ID, "spawn", "i", e.At, tid)
+		c.instant().task(e.Task)
 	case Poll:
-		span(fmt.Sprintf("poll task %d", e.Task.ID), "poll")
-		c.Args["task"] = e.Task.ID
-		c.Args["result"] = e.Result.String()
-		if e.Open {
-			c.Args["result"] = "running"
-		}
+		c.beginNumbered("poll task ", e.Task.ID, "poll", "X", e.At, tid)
+		c.dur(e.Dur)
 		if e.Err != "" {
-			c.Args["error"] = e.Err
+			c.str("error", e.Err)
+		}
+		result := e.Result.String()
+		if e.Open {
+			result = "running"
+		}
+		c.str("result", result).int("task", e.Task.ID)
+		if e.Open {
+			c.boolTrue("unfinished")
 		}
 		if why := t.WaitsFor[i]; why != "" {
-			c.Args["waits_for"] = why
+			c.str("waits_for", why)
 		}
 	case Park:
-		span("park", "park")
+		c.begin("park", "park", "X", e.At, tid)
+		c.dur(e.Dur)
+		if e.Open {
+			c.boolTrue("unfinished")
+		}
 	case Wait:
-		span("wait", "wait")
-		c.Args["events"] = e.N
+		c.begin("wait", "wait", "X", e.At, tid)
+		c.dur(e.Dur)
 		if e.Err != "" {
-			c.Args["error"] = e.Err
+			c.str("error", e.Err)
+		}
+		c.int("events", e.N)
+		if e.Open {
+			c.boolTrue("unfinished")
 		}
 	case Wake:
-		// A slice of no width, so that the flow arrow has a slice to start
-		// from on the waking thread.
-		span(fmt.Sprintf("wake task %d", e.Task.ID), "wake")
-		task()
+		c.beginNumbered("wake task ", e.Task.ID, "wake", "X", e.At, tid)
+		c.dur(e.Dur)
+		c.task(e.Task)
 	case Register:
-		c.Name, c.Cat = fmt.Sprintf("register fd %d", e.FD), "register"
-		c.Args["fd"], c.Args["registration"], c.Args["interest"] = e.FD, e.Reg, e.Interest
+		c.beginNumbered("register fd ", e.FD, "register", "i", e.At, tid)
+		c.instant().int("fd", e.FD).str("interest", e.Interest).int("registration", e.Reg)
 	case Deregister:
-		c.Name, c.Cat = fmt.Sprintf("deregister fd %d", e.FD), "deregister"
-		c.Args["fd"], c.Args["registration"] = e.FD, e.Reg
+		c.beginNumbered("deregister fd ", e.FD, "deregister", "i", e.At, tid)
+		c.instant().int("fd", e.FD).int("registration", e.Reg)
 	case KeepWaker:
-		c.Name, c.Cat = fmt.Sprintf("keep waker of task %d", e.Task.ID), "register"
-		c.Args["registration"] = e.Reg
-		task()
+		c.beginNumbered("keep waker of task ", e.Task.ID, "register", "i", e.At, tid)
+		c.instant().str("executor", e.Task.Executor.Name()).int("registration", e.Reg).int("task", e.Task.ID)
 	case TimerSet:
-		c.Name, c.Cat = "timer set", "timer"
-		c.Args["due_ms"] = float64(e.Due) / float64(time.Millisecond)
-		task()
+		c.begin("timer set", "timer", "i", e.At, tid)
+		c.instant().float("due_ms", float64(e.Due)/float64(time.Millisecond)).task(e.Task)
 	case TimerFired:
-		c.Name, c.Cat = "timer fired", "timer"
-		task()
+		c.begin("timer fired", "timer", "i", e.At, tid)
+		c.instant().task(e.Task)
 	case TimerCancel:
-		c.Name, c.Cat = "timer cancelled", "timer"
-		task()
+		c.begin("timer cancelled", "timer", "i", e.At, tid)
+		c.instant().task(e.Task)
 	case Interrupt:
-		c.Name, c.Cat = "Ctrl-C", "interrupt"
+		c.begin("Ctrl-C", "interrupt", "i", e.At, tid)
+		c.instant()
+	default:
+		c.begin("", "", "i", e.At, tid)
+		c.instant()
 	}
-	if len(c.Args) == 0 {
-		c.Args = nil
-	}
-	return c
+	c.end()
 }

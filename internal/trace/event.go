@@ -53,20 +53,22 @@ type Task struct {
 	ID       int
 }
 
-// Event is one thing that happened on one lane.
+// Event is one thing that happened on one lane. The small fields sit
+// together at the end, so that an Event takes 144 bytes, not 160: a
+// trace of 10,000 requests holds about 100,000 of them.
 type Event struct {
 	At       time.Duration // since the recorder started, on the monotonic clock
 	Dur      time.Duration // for Poll, Park, Wait: how long it lasted
-	Kind     Kind
-	Lane     *Lane // the thread it happened on
-	Task     Task  // the task it concerns, if any
-	Result   Result
-	Err      string // a failed poll's error, or a failed wait's
+	Lane     *Lane         // the thread it happened on
+	Task     Task          // the task it concerns, if any
+	Err      string        // a failed poll's error, or a failed wait's
 	FD, Reg  int
 	N        int           // Wait: how many events it returned
 	Due      time.Duration // TimerSet: when the timer is due, since the start
 	Interest string        // Register: readable, writable or both
 	Timer    any           // identifies a timer across set, fired and cancel
 	Note     string        // Hazard: what is wrong, in words
-	Open     bool          // a span that had not ended when the trace stopped
+	Kind     Kind
+	Result   Result
+	Open     bool // a span that had not ended when the trace stopped
 }

@@ -22,7 +22,9 @@ type Lane struct {
 	tid  int
 
 	mu        sync.Mutex
-	events    []Event
+	chunks    [][]packedEvent // full chunks, oldest first
+	records   []packedEvent   // the chunk being filled, of capacity laneChunk
+	tables    laneTables      // what the records refer to by number
 	pollStart time.Duration
 	pollTask  int
 	parkStart time.Duration
@@ -57,12 +59,29 @@ func (l *Lane) now() time.Duration {
 	return time.Since(l.rec.start)
 }
 
-// add appends e at the current time.
+// laneChunk is how many events a lane stores in one piece of memory. A
+// lane that outgrows its chunk starts a new one instead of growing a
+// slice: growing would copy every event recorded so far, again and again,
+// while the thread is doing runtime work.
+const laneChunk = 4096
+
+// push stores e, with l.mu held.
+func (l *Lane) push(e Event) {
+	if len(l.records) == cap(l.records) {
+		if l.records != nil {
+			l.chunks = append(l.chunks, l.records)
+		}
+		l.records = make([]packedEvent, 0, laneChunk)
+	}
+	l.records = append(l.records, l.tables.compact(e))
+}
+
+// add stores e at the current time.
 func (l *Lane) add(e Event) {
 	l.mu.Lock()
 	e.At = l.now()
 	e.Lane = l
-	l.events = append(l.events, e)
+	l.push(e)
 	l.mu.Unlock()
 }
 
@@ -106,7 +125,7 @@ func (l *Lane) pollEnds(ready bool, err error) {
 	e.At, e.Task = l.pollStart, l.Task(l.pollTask)
 	e.Dur = l.now() - l.pollStart
 	l.inPoll = false
-	l.events = append(l.events, e)
+	l.push(e)
 }
 
 // Parks records that the executor goes to sleep; Unparked that it woke.
@@ -153,7 +172,7 @@ func (l *Lane) closeSpan(kind Kind, open *bool, start *time.Duration, n int, err
 	if err != nil {
 		e.Err = err.Error()
 	}
-	l.events = append(l.events, e)
+	l.push(e)
 }
 
 // Wakes records that this thread calls the waker of task.
@@ -216,20 +235,25 @@ func (l *Lane) Interrupted() {
 	}
 }
 
-// drain returns the lane's events, with the spans still open at now
-// closed there and marked Open.
-func (l *Lane) drain(now time.Duration) []Event {
+// drain returns the lane's records as they are stored, oldest chunk
+// first, with the spans still open at now closed there and marked Open in
+// a last chunk of their own, and the tables they refer to. Nothing is
+// copied but the chunk list and the tables' headers: a lane only ever
+// appends, so what drain returns stays as it is while the lane records on
+// (a reactor thread may still be inside its wait).
+func (l *Lane) drain(now time.Duration) laneRecords {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	events := append([]Event(nil), l.events...)
+	var open []packedEvent
 	if l.inPoll {
-		events = append(events, Event{Kind: Poll, Lane: l, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true})
+		open = append(open, l.tables.compact(Event{Kind: Poll, At: l.pollStart, Dur: now - l.pollStart, Task: l.Task(l.pollTask), Open: true}))
 	}
 	if l.inPark {
-		events = append(events, Event{Kind: Park, Lane: l, At: l.parkStart, Dur: now - l.parkStart, Open: true})
+		open = append(open, l.tables.compact(Event{Kind: Park, At: l.parkStart, Dur: now - l.parkStart, Open: true}))
 	}
 	if l.inWait {
-		events = append(events, Event{Kind: Wait, Lane: l, At: l.waitStart, Dur: now - l.waitStart, Open: true})
+		open = append(open, l.tables.compact(Event{Kind: Wait, At: l.waitStart, Dur: now - l.waitStart, Open: true}))
 	}
-	return events
+	chunks := append(l.chunks[:len(l.chunks):len(l.chunks)], l.records, open)
+	return laneRecords{lane: l, chunks: chunks, tables: l.tables.snapshot()}
 }

@@ -5,9 +5,11 @@
 // A stage holds one *Lane per OS thread that does runtime work: each
 // executor and the reactor. With tracing off, NewLane returns nil and every
 // method of a nil *Lane returns at once, so a call site costs one
-// comparison. With tracing on, each lane appends to its own slice under its
-// own mutex: a thread never waits for a lock that another thread's events
-// take, and lanes are registered once, under the recorder's mutex.
+// comparison. With tracing on, each lane appends to its own chunks of
+// packed events under its own mutex: a thread never waits for a lock that
+// another thread's events take, and lanes are registered once, under the
+// recorder's mutex. Stop puts the lanes' events in time order, and the
+// analysis and the writers work on that, after the run.
 //
 // The lessons stay readable: each call site is one line that says what it
 // records (e.trace.Parks()). Everything else (hazards, what a task waits
@@ -76,10 +78,11 @@ func (r *Recorder) Stop() *Trace {
 	r.stopped = true
 	lanes := append([]*Lane(nil), r.lanes...)
 	r.mu.Unlock()
-	var events []Event
-	for _, l := range lanes {
-		events = append(events, l.drain(now)...)
+	perLane := make([]laneRecords, len(lanes))
+	for i, l := range lanes {
+		perLane[i] = l.drain(now)
 	}
+	events := mergeInTimeOrder(perLane)
 	return analyze(lanes, events, r.slowPoll, now)
 }
 
