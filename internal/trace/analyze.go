@@ -265,6 +265,11 @@ func taskName(t Task) string {
 	if t.Executor == nil {
 		return fmt.Sprintf("task %d", t.ID)
 	}
+	if t.Executor.name == "" {
+		// A lane without a name of its own (stage 02's one runtime) is
+		// named by its kind.
+		return fmt.Sprintf("task %d of %s", t.ID, t.Executor.Name())
+	}
 	return fmt.Sprintf("task %d of %s", t.ID, t.Executor.name)
 }
 
