@@ -170,7 +170,7 @@ func TestCloseFromAnotherGoroutineEndsTheDriversWait(t *testing.T) {
 
 	select {
 	case running := <-done:
-		assert.False(t, running, "after Close the reactor no longer runs")
+		assert.False(t, running, "after Close the reactor does not run")
 	case <-time.After(generous):
 		t.Fatal("Close did not end the driver's wait")
 	}

@@ -333,7 +333,7 @@ func (r *Reactor) eventLoop() {
 }
 
 // Turn is one round of the event loop, on the calling thread: fire the
-// timers that have expired, wait for events no longer than until the
+// timers that have expired, wait for events at most until the
 // nearest deadline left, and wake the events' tasks. It reports whether the
 // reactor still runs; after false, nothing will ever wake a task again.
 //
@@ -465,7 +465,7 @@ func (r *Reactor) AddTimer(t *Timer, deadline time.Time, w Waker) error {
 // (false: it has fired already, was cancelled before, or was never added).
 // A future that finishes before its timer cancels it, so that finished
 // requests leave no timers behind in the heap. Once it returns, the reactor
-// no longer holds t, and t may be added again.
+// does not hold t, and t may be added again.
 func (r *Reactor) CancelTimer(t *Timer) bool {
 	if !r.timers.cancel(t) {
 		return false

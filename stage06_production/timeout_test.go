@@ -94,7 +94,7 @@ func TestTimeoutFutureFailsWithTheReactorsReasonWhenTheReactorStops(t *testing.T
 	timers.stopped = true // the reactor closed (Ctrl-C): no timer will fire
 	p := f.Poll(testWaker(1))
 
-	require.True(t, p.Ready, "a request whose timer can no longer fire must not wait for ever")
+	require.True(t, p.Ready, "a request whose timer cannot fire any more must not wait for ever")
 	assert.ErrorIs(t, p.Err, ErrReactorClosed, "the Sleep's own error, not a timeout: Ctrl-C counts requests that failed with ErrReactorClosed as unfinished")
 	assert.NotErrorIs(t, p.Err, ErrTimeout, "the time was not up")
 	assert.Equal(t, 1, inner.closed, "the abandoned future must be closed so it releases its socket")

@@ -69,7 +69,7 @@ func TestOnlyExpiredTimersFireAndTheWaitLastsUntilTheNearestLeft(t *testing.T) {
 	fired, wait := q.next(base.Add(1500*time.Millisecond), nil)
 
 	assert.Equal(t, []int{1}, firedIDs(fired), "only the timer whose deadline has passed fires")
-	assert.Equal(t, 500*time.Millisecond, wait, "the loop may wait until the nearest deadline left (2 s), no longer")
+	assert.Equal(t, 500*time.Millisecond, wait, "the loop may wait until the nearest deadline left (2 s), not past it")
 	assert.Equal(t, 2, q.len())
 }
 

@@ -16,7 +16,7 @@ import "github.com/asyncworkbook/asyncgo/internal/trace"
 // A Waker is a small value. Copy it freely: every copy wakes the same task.
 // Wake may be called from any goroutine or OS thread (the reactor calls it
 // from its own), any number of times, even after the task has finished: the
-// executor ignores a wake-up for a task it no longer has.
+// executor ignores a wake-up for a task it does not hold any more.
 //
 // Wakers are comparable with ==: two wakers are equal when they wake the
 // same task of the same executor.

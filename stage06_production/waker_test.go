@@ -156,7 +156,7 @@ func TestReadyQueueTakesIDAgainAfterTakeAll(t *testing.T) {
 	q.Push(1)
 	require.Equal(t, []int{1}, q.TakeAll(nil))
 
-	assert.True(t, q.Push(1), "after TakeAll the id is no longer waiting, so it can be queued again")
+	assert.True(t, q.Push(1), "after TakeAll the id is not waiting, so it can be queued again")
 	assert.Equal(t, []int{1}, q.TakeAll(nil))
 }
 
