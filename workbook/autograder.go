@@ -12,7 +12,6 @@ import (
 	"archive/zip"
 	"context"
 	_ "embed"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -38,18 +37,14 @@ const bundledEditionDir = "edition"
 
 func (a *app) cmdAutograder(ctx context.Context, args []string) error {
 	fs := newFlags("autograder")
-	only := fs.String("only", "", "the exercises that are the assignment, as for export --only; the others ship solved")
-	points := fs.String("points", "", "ID=N or stageN=N, comma separated, as for export --points")
+	selection := addSelectionFlags(fs,
+		"the exercises that are the assignment, as for export --only; the others ship solved",
+		"ID=N or stageN=N, comma separated, as for export --points")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	onlySet := false
-	fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
-	if onlySet && strings.TrimSpace(*only) == "" {
-		return &usageError{"autograder --only: name at least one exercise or stage, e.g. --only stage3,s04-spawn"}
-	}
-	pts, err := parsePoints(*points)
+	opts, err := selection.options(fs, "autograder")
 	if err != nil {
 		return err
 	}
@@ -70,10 +65,11 @@ func (a *app) cmdAutograder(ctx context.Context, args []string) error {
 	if p.Student {
 		return &usageError{"autograder: this is a student edition; build the autograder in the reference repository"}
 	}
-	if _, err := planEdition(p.Manifest, exportOptions{Only: parseOnly(*only), Points: pts}); err != nil {
+	// A selection that names no exercise is refused before any work.
+	if _, err := planEdition(p.Manifest, opts); err != nil {
 		return err
 	}
-	if err := writeAutograder(p, out, exportOptions{Only: parseOnly(*only), Points: pts}); err != nil {
+	if err := writeAutograder(p, out, opts); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Wrote the Gradescope autograder to %s: upload it as the assignment's autograder (Ubuntu base image). Students upload their whole copy of the workbook.\n", pos[0])

@@ -8,7 +8,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -20,22 +19,19 @@ import (
 func (a *app) cmdExport(ctx context.Context, args []string) error {
 	fs := newFlags("export")
 	withSolutions := fs.Bool("solutions", false, "include the selected exercises' reference bodies, for `solution` to show after a pass")
-	only := fs.String("only", "", "the exercises that are the assignment, comma separated ids and stages (stage3); the others ship solved")
-	points := fs.String("points", "", "ID=N or stageN=N, comma separated: the points of selected exercises in the exported manifest")
+	selection := addSelectionFlags(fs,
+		"the exercises that are the assignment, comma separated ids and stages (stage3); the others ship solved",
+		"ID=N or stageN=N, comma separated: the points of selected exercises in the exported manifest")
 	grading := fs.Bool("grading", false, "write the grading edition: the same holes plus the hidden tests, for graders")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	onlySet := false
-	fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
-	if onlySet && strings.TrimSpace(*only) == "" {
-		return &usageError{"export --only: name at least one exercise or stage, e.g. --only stage3,s04-spawn"}
-	}
-	pts, err := parsePoints(*points)
+	opts, err := selection.options(fs, "export")
 	if err != nil {
 		return err
 	}
+	opts.Solutions, opts.Grading = *withSolutions, *grading
 	p, err := a.project()
 	if err != nil {
 		return err
@@ -46,7 +42,6 @@ func (a *app) cmdExport(ctx context.Context, args []string) error {
 	if p.Student {
 		return &usageError{"this is already a student edition: export from the reference repository"}
 	}
-	opts := exportOptions{Only: parseOnly(*only), Points: pts, Solutions: *withSolutions, Grading: *grading}
 	pl, err := planEdition(p.Manifest, opts)
 	if err != nil {
 		return err

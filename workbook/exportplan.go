@@ -7,6 +7,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"regexp"
 	"slices"
@@ -308,4 +309,30 @@ func (pl *editionPlan) solvedRepeats(markers []*Marker) []string {
 		out[i] = fmt.Sprintf("%s (in %s)", id, strings.Join(found[id], ", "))
 	}
 	return out
+}
+
+// selectionFlags are --only and --points, the choice of an assignment that
+// export and autograder both take.
+type selectionFlags struct {
+	only, points *string
+}
+
+// addSelectionFlags defines --only and --points on fs with these usages.
+func addSelectionFlags(fs *flag.FlagSet, onlyUsage, pointsUsage string) selectionFlags {
+	return selectionFlags{only: fs.String("only", "", onlyUsage), points: fs.String("points", "", pointsUsage)}
+}
+
+// options reads the flags once fs is parsed; cmd names the command in the
+// one-line error for an --only given with nothing in it.
+func (sf selectionFlags) options(fs *flag.FlagSet, cmd string) (exportOptions, error) {
+	onlySet := false
+	fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
+	if onlySet && strings.TrimSpace(*sf.only) == "" {
+		return exportOptions{}, &usageError{cmd + " --only: name at least one exercise or stage, e.g. --only stage3,s04-spawn"}
+	}
+	pts, err := parsePoints(*sf.points)
+	if err != nil {
+		return exportOptions{}, err
+	}
+	return exportOptions{Only: parseOnly(*sf.only), Points: pts}, nil
 }
