@@ -28,6 +28,7 @@ func main() {
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	flags := target.Register(fs)
 	tracing := trace.Flag(fs)
+	tracing.Explain = explainPolls
 	err := target.Parse(fs, os.Args[1:], os.Stderr)
 	if err == nil {
 		err = tracing.Run(program, os.Stderr, func() error {

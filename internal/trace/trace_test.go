@@ -330,7 +330,7 @@ func TestFlagRejectsABadDestination(t *testing.T) {
 	Flag(fs)
 	err := fs.Parse([]string{"-trace", "out.txt"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "want narrative or a file name ending in .json")
+	assert.Contains(t, err.Error(), "want narrative, a file name ending in .json, or one ending in .out")
 	err = fs.Parse([]string{"-trace-slow", "-3ms"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "want a positive duration")
@@ -359,6 +359,29 @@ func TestRunFailsAtOnceOnAPathItCannotCreate(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "create the trace file")
 	assert.False(t, ran)
+}
+
+func TestRunWritesTheExplanationAfterTheNarrative(t *testing.T) {
+	var seen *Trace
+	s := &Settings{Dest: Narrative, Explain: func(tr *Trace, w io.Writer) error {
+		seen = tr
+		_, err := io.WriteString(w, "THE END\n")
+		return err
+	}}
+	var out bytes.Buffer
+	require.NoError(t, s.Run("test", &out, func() error { oneRequest(); return nil }))
+	require.NotNil(t, seen, "Explain must be called with the trace of the run")
+	assert.NotEmpty(t, seen.Events)
+	text := out.String()
+	assert.True(t, strings.HasSuffix(text, "THE END\n"), "the explanation comes last:\n%s", text)
+	assert.Contains(t, text, "spawn task 1", "the narrative comes first")
+}
+
+func TestRunWithJSONDoesNotExplain(t *testing.T) {
+	called := false
+	s := &Settings{Dest: filepath.Join(t.TempDir(), "run.json"), Explain: func(*Trace, io.Writer) error { called = true; return nil }}
+	require.NoError(t, s.Run("test", io.Discard, func() error { oneRequest(); return nil }))
+	assert.False(t, called, "the explanation is text for the narrative; the JSON file has no place for it")
 }
 
 func TestRunOffRecordsNothing(t *testing.T) {
