@@ -20,6 +20,9 @@ type Lane struct {
 	kind string
 	name string
 	tid  int
+	// gt mirrors the lane into Go's execution tracer; nil unless that
+	// tracer was running when the lane was made (-trace FILE.out).
+	gt *goTrace
 
 	mu        sync.Mutex
 	chunks    [][]packedEvent // full chunks, oldest first
@@ -89,6 +92,9 @@ func (l *Lane) add(e Event) {
 func (l *Lane) Spawns(id int) {
 	if l != nil {
 		l.add(Event{Kind: Spawn, Task: l.Task(id)})
+		if l.gt != nil {
+			l.gt.log("spawn", "task %d", id)
+		}
 	}
 }
 
@@ -98,6 +104,11 @@ func (l *Lane) PollBegins(id int) {
 		l.mu.Lock()
 		l.pollStart, l.pollTask, l.inPoll = l.now(), id, true
 		l.mu.Unlock()
+		if l.gt != nil {
+			l.gt.end(&l.gt.poll)
+			l.gt.poll = l.gt.begin("poll")
+			l.gt.log("poll", "task %d", id)
+		}
 	}
 }
 
@@ -106,6 +117,9 @@ func (l *Lane) PollBegins(id int) {
 func (l *Lane) PollEnds(ready bool, err error) {
 	if l != nil {
 		l.pollEnds(ready, err)
+		if l.gt != nil {
+			l.gt.end(&l.gt.poll)
+		}
 	}
 }
 
@@ -134,6 +148,10 @@ func (l *Lane) Parks() {
 		l.mu.Lock()
 		l.parkStart, l.inPark = l.now(), true
 		l.mu.Unlock()
+		if l.gt != nil {
+			l.gt.end(&l.gt.park)
+			l.gt.park = l.gt.begin("park")
+		}
 	}
 }
 
@@ -141,6 +159,9 @@ func (l *Lane) Parks() {
 func (l *Lane) Unparked() {
 	if l != nil {
 		l.closeSpan(Park, &l.inPark, &l.parkStart, 0, nil)
+		if l.gt != nil {
+			l.gt.end(&l.gt.park)
+		}
 	}
 }
 
@@ -150,6 +171,10 @@ func (l *Lane) WaitBegins() {
 		l.mu.Lock()
 		l.waitStart, l.inWait = l.now(), true
 		l.mu.Unlock()
+		if l.gt != nil {
+			l.gt.end(&l.gt.wait)
+			l.gt.wait = l.gt.begin("wait in the poller")
+		}
 	}
 }
 
@@ -157,6 +182,10 @@ func (l *Lane) WaitBegins() {
 func (l *Lane) WaitEnds(n int, err error) {
 	if l != nil {
 		l.closeSpan(Wait, &l.inWait, &l.waitStart, n, err)
+		if l.gt != nil {
+			l.gt.end(&l.gt.wait)
+			l.gt.log("wait returned", "%d events", n)
+		}
 	}
 }
 
@@ -179,6 +208,9 @@ func (l *Lane) closeSpan(kind Kind, open *bool, start *time.Duration, n int, err
 func (l *Lane) Wakes(task Task) {
 	if l != nil {
 		l.add(Event{Kind: Wake, Task: task})
+		if l.gt != nil {
+			l.gt.log("wake", "%s", taskName(task))
+		}
 	}
 }
 
@@ -187,6 +219,9 @@ func (l *Lane) Wakes(task Task) {
 func (l *Lane) Registers(fd, reg int, interest string) {
 	if l != nil {
 		l.add(Event{Kind: Register, FD: fd, Reg: reg, Interest: interest})
+		if l.gt != nil {
+			l.gt.log("register", "fd %d as registration %d (%s)", fd, reg, interest)
+		}
 	}
 }
 
@@ -195,6 +230,9 @@ func (l *Lane) Registers(fd, reg int, interest string) {
 func (l *Lane) Deregisters(fd, reg int) {
 	if l != nil {
 		l.add(Event{Kind: Deregister, FD: fd, Reg: reg})
+		if l.gt != nil {
+			l.gt.log("deregister", "fd %d (registration %d)", fd, reg)
+		}
 	}
 }
 
@@ -203,6 +241,9 @@ func (l *Lane) Deregisters(fd, reg int) {
 func (l *Lane) KeepsWaker(reg int, task Task) {
 	if l != nil {
 		l.add(Event{Kind: KeepWaker, Reg: reg, Task: task})
+		if l.gt != nil {
+			l.gt.log("keep waker", "%s for registration %d", taskName(task), reg)
+		}
 	}
 }
 
@@ -211,6 +252,9 @@ func (l *Lane) KeepsWaker(reg int, task Task) {
 func (l *Lane) SetsTimer(timer any, due time.Time, task Task) {
 	if l != nil {
 		l.add(Event{Kind: TimerSet, Timer: timer, Due: due.Sub(l.rec.start), Task: task})
+		if l.gt != nil {
+			l.gt.log("timer set", "for %s", taskName(task))
+		}
 	}
 }
 
@@ -218,6 +262,9 @@ func (l *Lane) SetsTimer(timer any, due time.Time, task Task) {
 func (l *Lane) FiresTimer(timer any, task Task) {
 	if l != nil {
 		l.add(Event{Kind: TimerFired, Timer: timer, Task: task})
+		if l.gt != nil {
+			l.gt.log("timer fired", "for %s", taskName(task))
+		}
 	}
 }
 
@@ -225,6 +272,9 @@ func (l *Lane) FiresTimer(timer any, task Task) {
 func (l *Lane) CancelsTimer(timer any, task Task) {
 	if l != nil {
 		l.add(Event{Kind: TimerCancel, Timer: timer, Task: task})
+		if l.gt != nil {
+			l.gt.log("timer cancelled", "for %s", taskName(task))
+		}
 	}
 }
 
@@ -232,6 +282,9 @@ func (l *Lane) CancelsTimer(timer any, task Task) {
 func (l *Lane) Interrupted() {
 	if l != nil {
 		l.add(Event{Kind: Interrupt})
+		if l.gt != nil {
+			l.gt.log("Ctrl-C", "the run is interrupted")
+		}
 	}
 }
 

@@ -78,6 +78,11 @@ func (r *Recorder) Stop() *Trace {
 	r.stopped = true
 	lanes := append([]*Lane(nil), r.lanes...)
 	r.mu.Unlock()
+	for _, l := range lanes {
+		if l.gt != nil {
+			l.gt.stop()
+		}
+	}
 	perLane := make([]laneRecords, len(lanes))
 	for i, l := range lanes {
 		perLane[i] = l.drain(now)
@@ -103,6 +108,7 @@ func NewLane(kind, name string) *Lane {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := &Lane{rec: r, kind: kind, name: name, tid: len(r.lanes) + 1}
+	l.gt = newGoTrace(l.Name())
 	r.lanes = append(r.lanes, l)
 	return l
 }
