@@ -2,6 +2,7 @@ package stagetest
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,16 +20,24 @@ import (
 // for the next. The stages make their lanes as they build executors and
 // reactors, so start it before them.
 //
-// In a student edition it skips the test instead. The trace's call sites
-// (e.trace.PollBegins(id), ...) sit partly inside exercise bodies, where
-// writing them is optional: they show the run, they are not the lesson. So
-// what a learner's runtime records is the learner's choice, and these tests,
-// which check the reference's call sites, run in the reference only.
+// In a student edition it skips the test instead: these tests follow a
+// whole run, which needs every exercise of the stage in place, and belong
+// to no exercise. Each trace line an exercise body writes is checked by
+// that exercise's own tests, which record with RecordTrace.
 func StartTrace(t testing.TB, slowPoll time.Duration) *trace.Recorder {
 	t.Helper()
 	if inStudentEdition() {
-		t.Skip("the trace lines inside exercise bodies are optional in the student edition; this test checks the reference's")
+		t.Skip("this test follows a whole run of the reference; each exercise's own tests check its trace lines")
 	}
+	return RecordTrace(t, slowPoll)
+}
+
+// RecordTrace starts a recording for one test, in every edition, stopped
+// when the test ends if the test has not stopped it. Start it before the
+// executors and reactors the test builds: they make their lanes when they
+// are built.
+func RecordTrace(t testing.TB, slowPoll time.Duration) *trace.Recorder {
+	t.Helper()
 	rec, err := trace.Start(slowPoll)
 	require.NoError(t, err)
 	t.Cleanup(func() { rec.Stop() })
@@ -58,6 +67,57 @@ func RequireSteps(t testing.TB, tr *trace.Trace, steps ...Step) {
 		_ = tr.WriteNarrative(&narrative)
 		t.Fatalf("the trace lacks %s after the steps before it; the trace:\n%s", steps[next].What, narrative.String())
 	}
+}
+
+// Story is tr's events, those keep accepts (all when keep is nil), each
+// in a few words after its thread's name, as a test compares them and a
+// learner reads them in its failure:
+//
+//	executor main: poll task 1 -> pending
+//	reactor: keep the waker of task 1 for registration 1
+func Story(tr *trace.Trace, keep func(trace.Event) bool) []string {
+	var out []string
+	for _, e := range tr.Events {
+		if keep != nil && !keep(e) {
+			continue
+		}
+		out = append(out, e.Lane.Name()+": "+storyLine(e))
+	}
+	return out
+}
+
+// storyLine is the few words of Story for e.
+func storyLine(e trace.Event) string {
+	switch e.Kind {
+	case trace.Spawn:
+		return fmt.Sprintf("spawn task %d", e.Task.ID)
+	case trace.Poll:
+		return fmt.Sprintf("poll task %d -> %s", e.Task.ID, e.Result)
+	case trace.Park:
+		return "park"
+	case trace.Wait:
+		if e.Err != "" {
+			return "wait -> error"
+		}
+		return fmt.Sprintf("wait -> %d events", e.N)
+	case trace.Wake:
+		return fmt.Sprintf("wake task %d", e.Task.ID)
+	case trace.Register:
+		return fmt.Sprintf("register fd %d as registration %d (%s)", e.FD, e.Reg, e.Interest)
+	case trace.Deregister:
+		return fmt.Sprintf("deregister fd %d (registration %d)", e.FD, e.Reg)
+	case trace.KeepWaker:
+		return fmt.Sprintf("keep the waker of task %d for registration %d", e.Task.ID, e.Reg)
+	case trace.TimerSet:
+		return fmt.Sprintf("set a timer for task %d", e.Task.ID)
+	case trace.TimerFired:
+		return fmt.Sprintf("timer of task %d fires", e.Task.ID)
+	case trace.TimerCancel:
+		return fmt.Sprintf("cancel the timer of task %d", e.Task.ID)
+	case trace.Interrupt:
+		return "Ctrl-C"
+	}
+	return fmt.Sprintf("event of kind %d", e.Kind)
 }
 
 // HazardNotes is what tr's hazards say, in order.

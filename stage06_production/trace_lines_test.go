@@ -1,0 +1,82 @@
+//go:build linux || darwin || freebsd
+
+// These tests check the trace lines that stage 06's exercise bodies write
+// (e.trace.…, r.trace.…): what `-trace` shows of your runtime is what those
+// lines record.
+
+package main
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
+	"github.com/asyncworkbook/asyncgo/internal/trace"
+)
+
+// ofKind keeps the events of the given kinds in a stagetest.Story.
+func ofKind(kinds ...trace.Kind) func(trace.Event) bool {
+	return func(e trace.Event) bool {
+		for _, k := range kinds {
+			if e.Kind == k {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func TestBlockOnRecordsEachParkForTheTrace(t *testing.T) {
+	rec := stagetest.RecordTrace(t, 0)
+	out := &syncBuffer{}
+	wakers := make(chan Waker, 1)
+	done := blockOnWithDeadline(t, NewExecutor("main", out), pendingUntilWoken(wakers))
+	w := waitForWaker(t, wakers, done, out)
+	out.waitForLines(t, parkLine, 1)
+	w.Wake()
+	require.NoError(t, waitDone(t, done, out))
+	tr := rec.Stop()
+
+	assert.Equal(t, []string{
+		"executor main: poll task 1 -> pending",
+		"executor main: park",
+		"executor main: poll task 1 -> ready",
+	}, stagetest.Story(tr, ofKind(trace.Poll, trace.Park)),
+		"an executor without a reactor of its own parks, and BlockOn records every park as a span: e.trace.Parks() just before e.parker.Park(), e.trace.Unparked() just after")
+}
+
+func TestTurnRecordsItsRegistrationsWaitsAndWakesForTheTrace(t *testing.T) {
+	rec := stagetest.RecordTrace(t, 0)
+	r := newDrivenTestReactor(t)
+	// A driven reactor records on the lane of the executor that drives it
+	// (NewDrivingExecutor); here the test drives it.
+	r.traceOn(trace.NewLane("executor", "main"))
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+	id := r.NextID()
+	require.NoError(t, r.SetWaker(id, testWaker(7)))
+	require.NoError(t, r.Register(fds[0], id, Readable))
+	_, err = unix.Write(fds[1], []byte("x"))
+	require.NoError(t, err)
+	assert.True(t, turnWithin(t, r, nil))
+	require.NoError(t, r.AddTimer(new(Timer), time.Now().Add(-time.Millisecond), testWaker(3)))
+	assert.True(t, turnWithin(t, r, func() bool { return true }))
+	tr := rec.Stop()
+
+	assert.Equal(t, []string{fmt.Sprintf("executor main: register fd %d as registration %d (readable)", fds[0], id)},
+		stagetest.Story(tr, ofKind(trace.Register)),
+		"Register records what it asks the poller for, with the interest in words: r.trace.Registers(fd, id, interest.String())")
+	assert.Equal(t, []string{
+		"executor main: wait -> 1 events",
+		"executor main: wake task 7",
+		"executor main: wake task 3",
+		"executor main: wait -> 0 events",
+	}, stagetest.Story(tr, ofKind(trace.Wait, trace.Wake)),
+		"Turn records the poller's wait as a span (r.trace.WaitBegins() just before it, r.trace.WaitEnds(n, err) just after) and the wake of every fired timer (r.trace.Wakes(w.traceTask()) before each w.Wake()); the first Turn's event wakes task 7 through r.wake, the second fires task 3's timer and only looks")
+}
