@@ -14,12 +14,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a delay
 // server not closed, a scripted server still waiting) or a file descriptor
 // open (a socket or a poller not closed).
-func TestMain(m *testing.M) { leakcheck.Main(m) }
+func TestMain(m *testing.M) {
+	stagetest.ReportStuckBeforeTheDeadline()
+	leakcheck.Main(m)
+}
 
 // fakeFuture is a test double for any future: it answers Pending for the
 // first pendingPolls polls and then result, and counts how often it was

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
@@ -31,6 +32,7 @@ var reactorsStarted atomic.Int64
 // loops of stage 03's unstoppable reactors, or leaves a file descriptor open
 // other than their pollers' fds.
 func TestMain(m *testing.M) {
+	stagetest.ReportStuckBeforeTheDeadline()
 	leakcheck.MainAllowingFDs(m, func() int { return int(reactorsStarted.Load()) },
 		goleak.IgnoreAnyFunction("github.com/asyncworkbook/asyncgo/stage03_waker.(*Reactor).eventLoop"))
 }

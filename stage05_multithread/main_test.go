@@ -16,13 +16,17 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/asyncworkbook/asyncgo/internal/leakcheck"
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/asyncworkbook/asyncgo/internal/syncbuf"
 )
 
 // TestMain fails the run if any test leaves a goroutine behind (a reactor
 // not closed, a delay server still running) or a file descriptor open (a
 // socket, or a reactor's poller).
-func TestMain(m *testing.M) { leakcheck.Main(m) }
+func TestMain(m *testing.M) {
+	stagetest.ReportStuckBeforeTheDeadline()
+	leakcheck.Main(m)
+}
 
 // newIdleReactor returns a reactor with a poller and an empty map of wakers
 // but no event loop, its poller closed when the test ends. Tests of

@@ -15,7 +15,10 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
-func TestMain(m *testing.M) { leakcheck.Main(m) }
+func TestMain(m *testing.M) {
+	stagetest.ReportStuckBeforeTheDeadline()
+	leakcheck.Main(m)
+}
 
 // startServer starts a delay server on an ephemeral loopback port for one
 // test and returns it as a target.

@@ -34,6 +34,11 @@ type stopReport struct {
 	Waiting string
 	// Explains is the test function's doc comment: what the test checks.
 	Explains []string
+	// Stuck is what the stage's runtime was stuck on shortly before the
+	// deadline, as the test binary itself said it (stuckPrefix lines): the
+	// executor that slept or never returned from a poll, and its pending
+	// tasks with what could wake each.
+	Stuck []string
 }
 
 // Reason is the one-line verdict of the exercise.
@@ -55,6 +60,12 @@ func (s *stopReport) Lines() []string {
 	}
 	if s.Waiting != "" {
 		out = append(out, "the test: "+s.Waiting)
+	}
+	for i, l := range s.Stuck {
+		if i == 0 {
+			out = append(out, "the runtime, from its trace lines:")
+		}
+		out = append(out, "  "+l)
 	}
 	for i, l := range s.Explains {
 		if i == 0 {
@@ -110,8 +121,38 @@ func (sa *stopAnalyzer) analyze(test string, lines []string, timeout *testTimeou
 	}
 	if !rep.TimedOut {
 		rep.Explains = sa.testDoc(test)
+	} else {
+		rep.Stuck = stuckLines(lines)
 	}
 	return rep
+}
+
+// stuckEnv and stuckPrefix are internal/stagetest's StuckEnv and
+// StuckPrefix: a stage's test binary reads the one and writes the other
+// (a test checks they agree). The runner does not import stagetest, which
+// is test code.
+const (
+	stuckEnv    = "WORKBOOK_REPORT_STUCK_AFTER"
+	stuckPrefix = "workbook: stuck: "
+)
+
+// stuckAfter is when, after a test binary starts, it is asked to say what
+// its runtime is stuck on: well before timeout, at which the binary stops
+// itself, so that the lines are written before the goroutine dump.
+func stuckAfter(timeout time.Duration) time.Duration {
+	return timeout * 9 / 10
+}
+
+// stuckLines are the lines of a binary's stuck report, without their
+// prefix, in order.
+func stuckLines(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, stuckPrefix); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
 }
 
 // testFrame describes where the test goroutine g left the test's own code:

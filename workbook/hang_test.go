@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 )
 
 // recordedMarkers mark the bodies of testdata/dumps/loop.go.txt.
@@ -240,4 +242,73 @@ func TestRunnerExplainsACrashWithTheTestsDocComment(t *testing.T) {
 		"about the test: TestDGoroutinePanics checks that a panic stays where it can be",
 		"  recovered.",
 	}, crashed.Stop.Lines())
+}
+
+func TestStuckReportNamesAgreeWithStagetest(t *testing.T) {
+	assert.Equal(t, stagetest.StuckEnv, stuckEnv, "the runner sets the variable the stages' test binaries read")
+	assert.Equal(t, stagetest.StuckPrefix, stuckPrefix, "the runner reads the lines the stages' test binaries write")
+}
+
+func TestRunnerPutsWhatTheRuntimeWasStuckOnInTheHangReport(t *testing.T) {
+	// A test binary of a stage says, before its deadline, what its runtime
+	// is stuck on (stagetest.ReportStuckBeforeTheDeadline); this one says
+	// it the same way when the runner asks, and then hangs.
+	root := copyFixture(t)
+	writeFiles(t, root, map[string]string{
+		"stuck/stuck.go": `// Package stuck has an exercise whose body never returns.
+package stuck
+
+// Wait should return.
+//
+//workbook:exercise stuck
+func Wait() { <-make(chan struct{}) }
+`,
+		"stuck/stuck_test.go": `package stuck
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+func TestWaitReturns(t *testing.T) {
+	after, err := time.ParseDuration(os.Getenv("` + stuckEnv + `"))
+	if err != nil {
+		t.Fatalf("the runner did not say when to report: %v", err)
+	}
+	time.AfterFunc(after, func() {
+		fmt.Fprintln(os.Stderr, "` + stuckPrefix + `executor main was parked for 1700.000ms, and no waker unparked it")
+		fmt.Fprintln(os.Stderr, "` + stuckPrefix + `  task 1: pending with nothing that can wake it")
+	})
+	Wait()
+}
+`,
+	})
+	manifest := filepath.Join(root, filepath.FromSlash(manifestPath))
+	writeFiles(t, root, map[string]string{manifestPath: string(mustRead(t, manifest)) + `
+[[exercise]]
+id = "stuck"
+stage = 2
+title = "Return"
+concept = "A body that returns."
+hints = ["Return."]
+tests = ["stuck:TestWaitReturns"]
+points = 1
+`})
+	p, err := loadProject(root)
+	require.NoError(t, err)
+	tr := &testRunner{Dir: root, Timeout: 2 * time.Second, Markers: p.Markers}
+	outcomes, err := tr.run(context.Background(), []TestRef{{"stuck", "TestWaitReturns"}})
+	require.NoError(t, err)
+
+	hung := outcomes[TestRef{"stuck", "TestWaitReturns"}]
+	require.NotNil(t, hung.Stop, "the test hangs: %q", hung.Output)
+	assert.Equal(t, []string{
+		"executor main was parked for 1700.000ms, and no waker unparked it",
+		"  task 1: pending with nothing that can wake it",
+	}, hung.Stop.Stuck)
+	lines := hung.Stop.Lines()
+	assert.Contains(t, lines, "the runtime, from its trace lines:")
+	assert.Contains(t, lines, "    task 1: pending with nothing that can wake it")
 }

@@ -206,7 +206,10 @@ func (tr *testRunner) execTests(ctx context.Context, dir, importPath, bin string
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, bin, args...)
 	cmd.Dir = filepath.Join(tr.Dir, filepath.FromSlash(dir))
-	cmd.Env = append(goEnv(), "PWD="+cmd.Dir)
+	// A stage's binary says what its runtime is stuck on before the
+	// deadline (stagetest.ReportStuckBeforeTheDeadline); other binaries
+	// ignore the variable.
+	cmd.Env = append(goEnv(), "PWD="+cmd.Dir, stuckEnv+"="+stuckAfter(timeout).String())
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out

@@ -21,6 +21,11 @@ type Trace struct {
 	// pending, what can wake its task ("fd 7 (registration 2)").
 	WaitsFor map[int]string
 	End      time.Duration // when the recording stopped
+
+	// What the analysis knew of every task and registration at the end,
+	// for Stuck.
+	tasks map[Task]*taskState
+	regFD map[regKey]Event
 }
 
 // Flow links a wake to the poll it caused: Events[Wake] made the executor
@@ -152,6 +157,7 @@ func analyze(lanes []*Lane, events []Event, slowPoll, end time.Duration) *Trace 
 		}
 	}
 	slices.SortStableFunc(t.Hazards, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
+	t.tasks, t.regFD = tasks, regFD
 	return t
 }
 

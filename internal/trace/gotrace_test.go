@@ -4,7 +4,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	rtrace "runtime/trace"
 	"strings"
 	"testing"
@@ -27,10 +26,8 @@ var parsedField = regexp.MustCompile(`(\w+)=("(?:[^"\\]|\\.)*"|\S+)`)
 // so the test checks what `go tool trace` will show, not our idea of it.
 func readGoTrace(t *testing.T, path string) []parsedEvent {
 	t.Helper()
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := exec.LookPath(goTool); err != nil {
-		goTool = "go"
-	}
+	goTool, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command reads Go's execution trace; it must be on PATH")
 	out, err := exec.Command(goTool, "tool", "trace", "-d=parsed", path).CombinedOutput()
 	require.NoError(t, err, "go tool trace could not read the file:\n%s", out)
 	var events []parsedEvent

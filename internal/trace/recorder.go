@@ -45,6 +45,12 @@ type Recorder struct {
 	mu      sync.Mutex
 	lanes   []*Lane
 	stopped bool
+
+	// watcher is set on a background recording (Watch): Start takes over
+	// from it. resumes is set on a recording that took over: its Stop
+	// starts the watcher's background recording again.
+	watcher *Watcher
+	resumes *Watcher
 }
 
 // active is the recorder NewLane registers lanes with; nil while nothing
@@ -56,23 +62,43 @@ var ErrAlreadyTracing = errors.New("trace: a recording is already running; stop 
 
 // Start begins a recording: lanes made by NewLane from now until Stop
 // belong to it. slowPoll is the longest a poll may take before it counts
-// as a hazard (0: DefaultSlowPoll). Only one recording runs at a time.
+// as a hazard (0: DefaultSlowPoll). Only one recording runs at a time; a
+// background recording (Watch) gives way to it until it stops.
 func Start(slowPoll time.Duration) (*Recorder, error) {
+	r := newRecorder(slowPoll)
+	for {
+		cur := active.Load()
+		switch {
+		case cur == nil:
+			if active.CompareAndSwap(nil, r) {
+				return r, nil
+			}
+		case cur.watcher != nil:
+			if active.CompareAndSwap(cur, r) {
+				r.resumes = cur.watcher
+				return r, nil
+			}
+		default:
+			return nil, ErrAlreadyTracing
+		}
+	}
+}
+
+// newRecorder returns a recording that starts now and is not active yet.
+func newRecorder(slowPoll time.Duration) *Recorder {
 	if slowPoll <= 0 {
 		slowPoll = DefaultSlowPoll
 	}
-	r := &Recorder{start: time.Now(), slowPoll: slowPoll}
-	if !active.CompareAndSwap(nil, r) {
-		return nil, ErrAlreadyTracing
-	}
-	return r, nil
+	return &Recorder{start: time.Now(), slowPoll: slowPoll}
 }
 
 // Stop ends the recording and returns what it holds, in time order, with
 // the hazards found in it. Lanes keep accepting events afterwards (a
 // reactor thread may still be inside its wait), but they are not read again.
 func (r *Recorder) Stop() *Trace {
-	active.CompareAndSwap(r, nil)
+	if active.CompareAndSwap(r, nil) && r.resumes != nil {
+		r.resumes.resume()
+	}
 	now := time.Since(r.start)
 	r.mu.Lock()
 	r.stopped = true
