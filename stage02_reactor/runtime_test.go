@@ -73,7 +73,7 @@ func blockOnWithDeadline[T any](t *testing.T, rt *Runtime, f Future[T]) (T, erro
 	case r := <-done:
 		return r.value, r.err
 	case <-time.After(5 * time.Second):
-		t.Fatalf("BlockOn did not return within 5s: does it wait for an event nobody will send, or never poll again?")
+		t.Fatalf("BlockOn did not return within 5s: does it wait for an event nobody will send, or never poll again?%s", stagetest.StuckNow())
 		var zero T
 		return zero, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asyncworkbook/asyncgo/internal/stagetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -49,7 +50,7 @@ func waitDone(t *testing.T, done <-chan error, out *syncBuffer) error {
 	case err := <-done:
 		return err
 	case <-time.After(5 * time.Second):
-		t.Fatalf("BlockOn did not return within 5s: does it park with nobody to wake it, or miss a wake-up? output:\n%s", out)
+		t.Fatalf("BlockOn did not return within 5s: does it park with nobody to wake it, or miss a wake-up? output:\n%s%s", out, stagetest.StuckNow())
 		return nil
 	}
 }

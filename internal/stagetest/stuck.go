@@ -3,6 +3,8 @@ package stagetest
 import (
 	"fmt"
 	"os"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/asyncworkbook/asyncgo/internal/trace"
@@ -39,9 +41,30 @@ func ReportStuckBeforeTheDeadline() {
 	if err != nil {
 		return
 	}
+	watching.Store(w)
 	time.AfterFunc(after, func() {
 		for _, line := range w.Stop().Stuck() {
 			fmt.Fprintln(os.Stderr, StuckPrefix+line)
 		}
 	})
+}
+
+// watching is the background recording ReportStuckBeforeTheDeadline
+// started, if it did.
+var watching atomic.Pointer[trace.Watcher]
+
+// StuckNow is, for a test that gives up waiting on the runtime (its own
+// deadline, shorter than the runner's), what the runtime is stuck on at
+// this moment, as lines to add to its failure message: "" unless the
+// binary records in the background (the runner asked for it).
+func StuckNow() string {
+	w := watching.Load()
+	if w == nil {
+		return ""
+	}
+	lines := w.Now().Stuck()
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\nthe runtime, from its trace lines:\n  " + strings.Join(lines, "\n  ")
 }

@@ -42,9 +42,8 @@ type Recorder struct {
 	start    time.Time
 	slowPoll time.Duration
 
-	mu      sync.Mutex
-	lanes   []*Lane
-	stopped bool
+	mu    sync.Mutex
+	lanes []*Lane
 
 	// watcher is set on a background recording (Watch): Start takes over
 	// from it. resumes is set on a recording that took over: its Stop
@@ -99,16 +98,24 @@ func (r *Recorder) Stop() *Trace {
 	if active.CompareAndSwap(r, nil) && r.resumes != nil {
 		r.resumes.resume()
 	}
-	now := time.Since(r.start)
 	r.mu.Lock()
-	r.stopped = true
-	lanes := append([]*Lane(nil), r.lanes...)
+	lanes := r.lanes
 	r.mu.Unlock()
 	for _, l := range lanes {
 		if l.gt != nil {
 			l.gt.stop()
 		}
 	}
+	return r.snapshot()
+}
+
+// snapshot analyses what the recording holds so far. The lanes go on
+// recording: what drain hands over stays as it is.
+func (r *Recorder) snapshot() *Trace {
+	now := time.Since(r.start)
+	r.mu.Lock()
+	lanes := append([]*Lane(nil), r.lanes...)
+	r.mu.Unlock()
 	perLane := make([]laneRecords, len(lanes))
 	for i, l := range lanes {
 		perLane[i] = l.drain(now)

@@ -56,3 +56,13 @@ func (w *Watcher) Stop() *Trace {
 	w.mu.Unlock()
 	return r.Stop()
 }
+
+// Now analyses what the background recording holds so far, without
+// stopping it: a test that gives up waiting says with it what the runtime
+// was stuck on.
+func (w *Watcher) Now() *Trace {
+	w.mu.Lock()
+	r := w.rec
+	w.mu.Unlock()
+	return r.snapshot()
+}
