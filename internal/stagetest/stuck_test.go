@@ -42,7 +42,7 @@ func TestReportStuckNamesTheParkedExecutorAndItsTaskBeforeTheDeadline(t *testing
 	require.True(t, found, "the child must end at its own timeout:\n%s", text)
 	assert.Regexp(t, `(?m)^workbook: stuck: executor main was parked for \d+\.\d{3}ms, and no waker unparked it$`, report,
 		"the report comes before the timeout's dump, one prefixed line each")
-	assert.Contains(t, report, StuckPrefix+"  task 1: pending with nothing that can wake it")
+	assert.Contains(t, report, StuckPrefix+"  task 1: pending, and the runtime holds nothing that can wake it")
 }
 
 func TestReportStuckDoesNothingWithoutTheVariable(t *testing.T) {

@@ -64,7 +64,7 @@ func (t *Trace) pendingOf(lane *Lane, polled Task) []string {
 		}
 		why := waitsFor(s, t.regFD)
 		if why == "" {
-			lines = append(lines, fmt.Sprintf("  task %d: pending with nothing that can wake it (no registration, no timer, no waker kept)", id))
+			lines = append(lines, fmt.Sprintf("  task %d: pending, and the runtime holds nothing that can wake it (no registration, no timer, no waker kept): only a waker held elsewhere could, if anyone calls it", id))
 			continue
 		}
 		lines = append(lines, fmt.Sprintf("  task %d: pending, waiting for %s, which has not happened", id, why))

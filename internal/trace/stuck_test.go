@@ -35,7 +35,7 @@ func TestStuckNamesAParkedExecutorAndWhatEachPendingTaskWaitsFor(t *testing.T) {
 	require.Len(t, stuck, 4, "the parked executor, then its three pending tasks (task 4 finished; the reactor's wait is not news): %q", stuck)
 	assert.Regexp(t, `^executor main was parked for \d+\.\d{3}ms, and no waker unparked it$`, stuck[0])
 	assert.Equal(t, "  task 1: pending, waiting for fd 7 readable|writable, which has not happened", stuck[1])
-	assert.Equal(t, "  task 2: pending with nothing that can wake it (no registration, no timer, no waker kept)", stuck[2])
+	assert.Equal(t, "  task 2: pending, and the runtime holds nothing that can wake it (no registration, no timer, no waker kept): only a waker held elsewhere could, if anyone calls it", stuck[2])
 	assert.Regexp(t, `^  task 3: reactor woke it at \+\d+\.\d{3}ms, but it was not polled again: the wake did not get the executor going`, stuck[3])
 }
 
