@@ -17,10 +17,10 @@ import (
 func TestWaitingRequestObjectsFitTheirSizeClasses(t *testing.T) {
 	assert.Equal(t, 3*unsafe.Sizeof(uintptr(0)), unsafe.Sizeof(Waker{}),
 		"a Waker is copied three times per waiting request (HTTP future, timer, reactor map): keep it to an id and two pointers (the Parker is one pointer)")
-	assert.LessOrEqual(t, unsafe.Sizeof(HTTPGetFuture{}), uintptr(160),
-		"the HTTP future must fit Go's 160-byte size class: one byte more and every request pays for 176")
+	assert.LessOrEqual(t, unsafe.Sizeof(HTTPGetFuture{}), uintptr(128),
+		"the HTTP future must fit Go's 128-byte size class: one byte more and every request pays for 144")
 	assert.LessOrEqual(t, unsafe.Sizeof(TimeoutFuture[string]{}), uintptr(112),
 		"the timeout (its Sleep and Timer inside) must fit Go's 112-byte size class: one byte more and every request pays for 128")
-	assert.LessOrEqual(t, unsafe.Sizeof(RequestCoroutine{}), uintptr(80),
-		"the request coroutine must fit Go's 80-byte size class")
+	assert.LessOrEqual(t, unsafe.Sizeof(RequestCoroutine{}), uintptr(64),
+		"the request coroutine must fit Go's 64-byte size class: one byte more and every request pays for 80")
 }
