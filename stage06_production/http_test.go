@@ -164,7 +164,7 @@ func TestHTTPGetDecodesChunkedBody(t *testing.T) {
 	p := pollToEnd(t, f)
 
 	require.NoError(t, p.Err)
-	assert.Equal(t, "Hello World", p.Value, "a chunked body must be decoded")
+	assert.Equal(t, "Hello World", p.Value, "a chunked body must be decoded (net/http.ReadResponse does it)")
 }
 
 func TestHTTPGetFailsOnTruncatedBody(t *testing.T) {
