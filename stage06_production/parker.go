@@ -27,9 +27,25 @@ package main
 // wake whose task the executor already polled. The executor finds the queue
 // empty and parks again; a false wake-up is harmless.
 //
-// Parker is a small value holding a channel; copies share the channel, so a
-// copy inside every Waker unparks the same executor.
+// Parker is one pointer to the executor's parking state, so copies share
+// the channel, and a copy inside every Waker unparks the same executor.
+//
+// Why a pointer and not the two fields themselves: a Waker carries a
+// Parker, and each waiting request holds three copies of its Waker (in its
+// HTTP future, in its timer, and in the reactor's map of wakers). With the
+// two fields inline, a Waker is 32 bytes; with one pointer, 24. Go rounds
+// every allocation up to a size class (..., 112, 128, 144, 160, 176, ...),
+// so those 8 bytes keep the HTTP future at 128 bytes rather than 144, move
+// the timeout from 128 to 112, and shrink the reactor's map entry by 8:
+// about 40 bytes less per waiting request, for one allocation per executor.
+// Park and Unpark use p.token and p.driver directly: Go promotes the fields
+// of an embedded pointer to the struct that embeds it.
 type Parker struct {
+	*parkerState
+}
+
+// parkerState is what every copy of one executor's Parker shares.
+type parkerState struct {
 	token chan struct{}
 	// driver, when set, is the reactor the executor waits in instead of on
 	// token (a driving executor, NewDrivingExecutor); Unpark then also
@@ -39,7 +55,7 @@ type Parker struct {
 
 // NewParker returns a parker with no token.
 func NewParker() Parker {
-	return Parker{token: make(chan struct{}, 1)}
+	return Parker{&parkerState{token: make(chan struct{}, 1)}}
 }
 
 // Park blocks until a token is there, and takes it. Call it only from the

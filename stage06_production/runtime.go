@@ -75,7 +75,8 @@ func runOnReactor(ctx context.Context, reactor *Reactor, t *target.Target, p Pla
 		client := &HTTPClient{Target: t, Reactor: reactor}
 		get := func(path string) Future[string] { return WithTimeout(client.Get(path), limit, reactor) }
 		executor := NewExecutor(fmt.Sprintf("executor-%d", index), out)
-		request := func(i int) Task { return NewRequest(index, i, p.Path(i), get, report) }
+		requests := newRequests(index, get, report)
+		request := func(i int) Task { return requests.New(i, p.Path(i)) }
 		return executor.BlockOn(NewAsyncMain(p.Requests, executor, request))
 	})
 }

@@ -70,7 +70,8 @@ func runOnOwnReactors(ctx context.Context, t *target.Target, p Plan, r *Results)
 		client := &HTTPClient{Target: t, Reactor: reactor}
 		get := func(path string) Future[string] { return WithTimeout(client.Get(path), limit, reactor) }
 		executor := NewDrivingExecutor(fmt.Sprintf("executor-%d", index), out, reactor)
-		request := func(i int) Task { return NewRequest(index, i, p.Path(i), get, report) }
+		requests := newRequests(index, get, report)
+		request := func(i int) Task { return requests.New(i, p.Path(i)) }
 		return executor.BlockOn(NewAsyncMain(p.Requests, executor, request))
 	})
 }
