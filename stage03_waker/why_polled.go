@@ -75,13 +75,26 @@ func WhyPolled(events []trace.Event, task trace.Task) []PollCause {
 //
 //	task 1 of executor main, poll 4 (began +604.970ms): woken by reactor at +605.915ms, during poll 3
 func explainPolls(t *trace.Trace, w io.Writer) error {
+	return explainPollsWith(WhyPolled, t, w)
+}
+
+// explainPollsWith is explainPolls with the function that finds the causes
+// given. The run is over and its story told when it is called, so a
+// WhyPolled that panics (not written yet, say) ends only this epilogue,
+// with its message, instead of the program with a stack trace.
+func explainPollsWith(why func([]trace.Event, trace.Task) []PollCause, t *trace.Trace, w io.Writer) error {
 	fmt.Fprintln(w, "why each poll happened (WhyPolled in why_polled.go):")
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(w, "  WhyPolled stopped: %v\n", r)
+		}
+	}()
 	for _, spawn := range t.Events {
 		if spawn.Kind != trace.Spawn {
 			continue
 		}
 		task := spawn.Task
-		causes := WhyPolled(t.Events, task)
+		causes := why(t.Events, task)
 		for i, c := range causes {
 			fmt.Fprintf(w, "  %s, poll %d (began +%s): %s\n", taskName(task), i+1, millis(c.Poll.At), describeCause(c, causes[:i]))
 		}

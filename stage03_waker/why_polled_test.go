@@ -223,3 +223,17 @@ func TestNarrativeEndsWithWhyEachPollHappened(t *testing.T) {
   task 1 of executor main, poll 3 (began +13.000ms): nothing asked for it: a spurious poll
 `, out.String())
 }
+
+func TestNarrativeEpilogueSurvivesAWhyPolledThatPanics(t *testing.T) {
+	l := newRunLanes(t)
+	task := l.main.Task(1)
+	tr := &trace.Trace{Events: []trace.Event{spawnOf(task, 1), pollOf(task, 2, 1, trace.Ready)}}
+	notDone := func([]trace.Event, trace.Task) []PollCause {
+		panic("workbook: exercise s03-why-polled is not done yet; run: go run ./workbook hint s03-why-polled")
+	}
+	var out strings.Builder
+	require.NoError(t, explainPollsWith(notDone, tr, &out))
+	assert.Equal(t, `why each poll happened (WhyPolled in why_polled.go):
+  WhyPolled stopped: workbook: exercise s03-why-polled is not done yet; run: go run ./workbook hint s03-why-polled
+`, out.String(), "the run is over: a WhyPolled not written yet ends the epilogue with its message, not the program with a stack trace")
+}
