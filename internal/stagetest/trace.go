@@ -81,7 +81,13 @@ func Story(tr *trace.Trace, keep func(trace.Event) bool) []string {
 		if keep != nil && !keep(e) {
 			continue
 		}
-		out = append(out, e.Lane.Name()+": "+storyLine(e))
+		line := e.Lane.Name() + ": " + storyLine(e)
+		if e.Open {
+			// A span whose end was never recorded: a missing
+			// e.trace.Unparked(), say, or a poll that never returned.
+			line += " (never ended)"
+		}
+		out = append(out, line)
 	}
 	return out
 }
