@@ -19,18 +19,6 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
-// ofKind keeps the events of the given kinds in a stagetest.Story.
-func ofKind(kinds ...trace.Kind) func(trace.Event) bool {
-	return func(e trace.Event) bool {
-		for _, k := range kinds {
-			if e.Kind == k {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 // scriptedFuture answers each poll with the next of its answers.
 type scriptedFuture struct {
 	answers []Poll[string]
@@ -51,7 +39,7 @@ func TestRegisterRecordsTheRegistrationForTheTrace(t *testing.T) {
 	tr := rec.Stop()
 
 	assert.Equal(t, []string{fmt.Sprintf("runtime: register fd %d as registration %d (readable|writable)", r, r)},
-		stagetest.Story(tr, ofKind(trace.Register)),
+		stagetest.Story(tr, stagetest.OfKind(trace.Register)),
 		`Register records what it asks the poller for, before it asks: r.trace.Registers(fd, fd, "readable|writable") (in stage 02 the registration id is the fd)`)
 }
 
@@ -68,7 +56,7 @@ func TestWaitRecordsEachWaitInThePollerForTheTrace(t *testing.T) {
 	require.NoError(t, err)
 	tr := rec.Stop()
 
-	assert.Equal(t, []string{"runtime: wait -> 0 events", "runtime: wait -> 1 events"}, stagetest.Story(tr, ofKind(trace.Wait)),
+	assert.Equal(t, []string{"runtime: wait -> 0 events", "runtime: wait -> 1 events"}, stagetest.Story(tr, stagetest.OfKind(trace.Wait)),
 		"each call of the poller's wait is one span of the trace: rt.trace.WaitBegins() just before it, rt.trace.WaitEnds(n, err) just after, with what it returned")
 }
 
@@ -93,6 +81,6 @@ func TestBlockOnRecordsTheSpawnAndEachPollForTheTrace(t *testing.T) {
 		"runtime: poll task 1 -> ready",
 		"runtime: spawn task 1",
 		"runtime: poll task 1 -> error",
-	}, stagetest.Story(tr, ofKind(trace.Spawn, trace.Poll)),
+	}, stagetest.Story(tr, stagetest.OfKind(trace.Spawn, trace.Poll)),
 		"BlockOn records the future it runs as task 1 (rt.trace.Spawns(1), once, before the loop), and every poll as a span: rt.trace.PollBegins(1) just before f.Poll(), rt.trace.PollEnds(p.Ready, p.Err) just after")
 }

@@ -19,18 +19,6 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
-// ofKind keeps the events of the given kinds in a stagetest.Story.
-func ofKind(kinds ...trace.Kind) func(trace.Event) bool {
-	return func(e trace.Event) bool {
-		for _, k := range kinds {
-			if e.Kind == k {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 func TestPollReadyRecordsEachPollForTheTrace(t *testing.T) {
 	rec := stagetest.RecordTrace(t, 0)
 	e := NewExecutor("main", &syncBuffer{})
@@ -47,7 +35,7 @@ func TestPollReadyRecordsEachPollForTheTrace(t *testing.T) {
 		"executor main: poll task 1 -> pending",
 		"executor main: poll task 2 -> ready",
 		"executor main: poll task 3 -> error",
-	}, stagetest.Story(tr, ofKind(trace.Poll)),
+	}, stagetest.Story(tr, stagetest.OfKind(trace.Poll)),
 		"every poll is a span of the trace with its answer: e.trace.PollBegins(id) just before the task's Poll, e.trace.PollEnds(p.Ready, p.Err) just after")
 }
 
@@ -68,7 +56,7 @@ func TestBlockOnRecordsTheSpawnAndEachParkForTheTrace(t *testing.T) {
 		"executor main: poll task 1 -> pending",
 		"executor main: park",
 		"executor main: poll task 1 -> ready",
-	}, stagetest.Story(tr, ofKind(trace.Spawn, trace.Poll, trace.Park)),
+	}, stagetest.Story(tr, stagetest.OfKind(trace.Spawn, trace.Poll, trace.Park)),
 		"BlockOn records main as task 1 joining the executor (e.trace.Spawns(e.lastID), once it has its id) and every park as a span: e.trace.Parks() just before e.parker.Park(), e.trace.Unparked() just after")
 }
 
@@ -84,7 +72,7 @@ func TestRegisterAndSetWakerRecordForTheTrace(t *testing.T) {
 	assert.Equal(t, []string{
 		fmt.Sprintf("reactor: keep the waker of task 4 for registration %d", id),
 		fmt.Sprintf("reactor: register fd %d as registration %d (readable|writable)", fd, id),
-	}, stagetest.Story(tr, ofKind(trace.KeepWaker, trace.Register)),
+	}, stagetest.Story(tr, stagetest.OfKind(trace.KeepWaker, trace.Register)),
 		`SetWaker records whose waker it keeps, under its lock once it has kept it: r.trace.KeepsWaker(id, w.traceTask()); Register records what it asks the poller for: r.trace.Registers(fd, id, "readable|writable")`)
 }
 
@@ -101,15 +89,5 @@ func TestEventLoopRecordsItsWaitsAndWakesForTheTrace(t *testing.T) {
 	waitWoken(t, waker)
 	tr := rec.Stop()
 
-	story := stagetest.Story(tr, ofKind(trace.Wait, trace.Wake))
-	woke := -1
-	for i, line := range story {
-		if line == "reactor: wake task 4" {
-			woke = i
-		}
-	}
-	require.NotEqual(t, -1, woke, "the reactor's wake of the task must be in the trace: r.trace.Wakes(w.traceTask()) just before w.Wake(), in wake; got %q", story)
-	require.Positive(t, woke, "a wait in the poller must come before the wake: r.trace.WaitBegins() and r.trace.WaitEnds(n, err) around the poller's wait in eventLoop; got %q", story)
-	assert.Equal(t, "reactor: wait -> 1 events", story[woke-1],
-		"the wake follows the wait that brought its event, with the number of events it returned; got %q", story)
+	stagetest.WakeAfterItsWait(t, stagetest.Story(tr, stagetest.OfKind(trace.Wait, trace.Wake)), "reactor: wake task 4", "reactor: wait -> 1 events")
 }

@@ -19,18 +19,6 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
-// ofKind keeps the events of the given kinds in a stagetest.Story.
-func ofKind(kinds ...trace.Kind) func(trace.Event) bool {
-	return func(e trace.Event) bool {
-		for _, k := range kinds {
-			if e.Kind == k {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 func TestBlockOnRecordsEachParkForTheTrace(t *testing.T) {
 	rec := stagetest.RecordTrace(t, 0)
 	out := &syncBuffer{}
@@ -46,7 +34,7 @@ func TestBlockOnRecordsEachParkForTheTrace(t *testing.T) {
 		"executor main: poll task 1 -> pending",
 		"executor main: park",
 		"executor main: poll task 1 -> ready",
-	}, stagetest.Story(tr, ofKind(trace.Poll, trace.Park)),
+	}, stagetest.Story(tr, stagetest.OfKind(trace.Poll, trace.Park)),
 		"an executor without a reactor of its own parks, and BlockOn records every park as a span: e.trace.Parks() just before e.parker.Park(), e.trace.Unparked() just after")
 }
 
@@ -70,13 +58,13 @@ func TestTurnRecordsItsRegistrationsWaitsAndWakesForTheTrace(t *testing.T) {
 	tr := rec.Stop()
 
 	assert.Equal(t, []string{fmt.Sprintf("executor main: register fd %d as registration %d (readable)", fds[0], id)},
-		stagetest.Story(tr, ofKind(trace.Register)),
+		stagetest.Story(tr, stagetest.OfKind(trace.Register)),
 		"Register records what it asks the poller for, with the interest in words: r.trace.Registers(fd, id, interest.String())")
 	assert.Equal(t, []string{
 		"executor main: wait -> 1 events",
 		"executor main: wake task 7",
 		"executor main: wake task 3",
 		"executor main: wait -> 0 events",
-	}, stagetest.Story(tr, ofKind(trace.Wait, trace.Wake)),
+	}, stagetest.Story(tr, stagetest.OfKind(trace.Wait, trace.Wake)),
 		"Turn records the poller's wait as a span (r.trace.WaitBegins() just before it, r.trace.WaitEnds(n, err) just after) and the wake of every fired timer (r.trace.Wakes(w.traceTask()) before each w.Wake()); the first Turn's event wakes task 7 through r.wake, the second fires task 3's timer and only looks")
 }

@@ -92,6 +92,34 @@ func Story(tr *trace.Trace, keep func(trace.Event) bool) []string {
 	return out
 }
 
+// OfKind keeps, in a Story, the events of the given kinds.
+func OfKind(kinds ...trace.Kind) func(trace.Event) bool {
+	return func(e trace.Event) bool {
+		for _, k := range kinds {
+			if e.Kind == k {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// WakeAfterItsWait fails the test unless story (Story's lines of Wait and
+// Wake events) holds wake, the line of a reactor's wake, right after the
+// wait that brought its event: "reactor: wait -> 1 events".
+func WakeAfterItsWait(t testing.TB, story []string, wake, wait string) {
+	t.Helper()
+	woke := -1
+	for i, line := range story {
+		if line == wake {
+			woke = i
+		}
+	}
+	require.NotEqual(t, -1, woke, "the reactor's wake of the task must be in the trace (%q): r.trace.Wakes(w.traceTask()) just before w.Wake(); got %q", wake, story)
+	require.Positive(t, woke, "a wait in the poller must come before the wake: r.trace.WaitBegins() and r.trace.WaitEnds(n, err) around the poller's wait; got %q", story)
+	assert.Equal(t, wait, story[woke-1], "the wake follows the wait that brought its event, with the number of events it returned; got %q", story)
+}
+
 // storyLine is the few words of Story for e.
 func storyLine(e trace.Event) string {
 	switch e.Kind {
