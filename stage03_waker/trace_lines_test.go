@@ -62,7 +62,10 @@ func TestBlockOnRecordsTheSpawnAndEachParkForTheTrace(t *testing.T) {
 
 func TestRegisterAndSetWakerRecordForTheTrace(t *testing.T) {
 	rec := stagetest.RecordTrace(t, 0)
-	r := newTestReactor(t)
+	// An idle reactor (no event loop, which is another exercise) with the
+	// lane NewReactor would give it.
+	r := newIdleReactor(t)
+	r.trace = trace.NewLane("reactor", "")
 	fd, _ := stagetest.NewPipe(t)
 	id := r.NextID()
 	require.NoError(t, r.SetWaker(id, testWaker(4)))
