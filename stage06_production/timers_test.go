@@ -207,7 +207,7 @@ func TestOnlyATimerEarlierThanTheLoopsDeadlineWakesTheLoop(t *testing.T) {
 	assert.False(t, wake, "a later deadline: the loop wakes for the earlier one anyway and then sees this one")
 
 	wake, _ = q.add(new(Timer), base.Add(5*time.Second), testWaker(3))
-	assert.True(t, wake, "an earlier deadline: the loop would sleep through it")
+	assert.True(t, wake, "a nearer deadline: the loop would sleep through it")
 
 	wake, _ = q.add(new(Timer), base.Add(7*time.Second), testWaker(4))
 	assert.False(t, wake, "the loop has already been told to look by 5 s")
