@@ -51,21 +51,41 @@ func (q *ReadyQueue) Push(id int) bool {
 // gives it buf (emptied) back as the next batch's storage, so the two slices
 // take turns and a busy executor does not allocate a new one every round.
 //
-// The ids leave the queued set one by one rather than with clear(q.queued):
-// clear costs as much as the map's capacity, and a map once grown to hold
-// the 5,000 ids of async_main's first round keeps that capacity, so every
-// later round, usually one or two woken tasks, would pay for 5,000 slots.
-// Deleting what was taken costs as much as the batch.
+// After an ordinary round, one or two woken tasks, the ids leave the queued
+// set one by one: a deletion per id taken. clear(q.queued) would cost as
+// much as the set's capacity instead, and Go's maps never give capacity
+// back.
+//
+// That last fact matters after a burst. async_main's first poll spawns
+// 5,000 requests, so 5,000 ids wait at once; a set and two slices grown to
+// hold them would stay that size for the whole run, about 38 bytes per
+// request, while all that ever waits again is a handful of ids. So a batch
+// larger than burstSize takes a fresh, empty set along with it, and a
+// buffer grown that large is not handed back: the garbage collector takes
+// both, and the queue starts again small.
 func (q *ReadyQueue) TakeAll(buf []int) []int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	batch := q.ids
+	if cap(buf) > burstSize {
+		buf = nil
+	}
 	q.ids = buf[:0]
+	if len(batch) > burstSize {
+		q.queued = map[int]bool{}
+		return batch
+	}
 	for _, id := range batch {
 		delete(q.queued, id)
 	}
 	return batch
 }
+
+// burstSize is the most ids the ready queue keeps room for between rounds.
+// A round that takes more is a burst (the spawns of async_main, or a flood
+// of answers at once) and its memory is let go rather than kept; below it,
+// reuse saves an allocation per round. 1,024 ids is 8 KiB in a slice.
+const burstSize = 1024
 
 // Len is the number of waiting ids.
 func (q *ReadyQueue) Len() int {
