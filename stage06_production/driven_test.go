@@ -221,7 +221,7 @@ func TestDrivingExecutorFailsWhenItsReactorStopsWithTasksLeft(t *testing.T) {
 	require.NoError(t, err)
 	e := NewDrivingExecutor("driving", nil, r)
 	// Pending for ever, and waiting on nothing the reactor knows of.
-	task := &fakeFuture[struct{}]{pendingPolls: 1 << 30}
+	task := &closableTask{funcTask: funcTask{poll: func(int, Waker) Poll[struct{}] { return Pending[struct{}]() }}}
 	done := make(chan error, 1)
 	go func() { done <- e.BlockOn(task) }()
 	require.Eventually(t, r.waiting.Load, generous, time.Millisecond)
@@ -233,6 +233,9 @@ func TestDrivingExecutorFailsWhenItsReactorStopsWithTasksLeft(t *testing.T) {
 		require.Error(t, err, "with its reactor stopped, nothing can wake the task: BlockOn must end, not wait for ever")
 		assert.True(t, errors.Is(err, ErrReactorClosed), "the error must say why: %v", err)
 		assert.Contains(t, err.Error(), "1 tasks left")
+		assert.Equal(t, int32(1), task.closed.Load(),
+			"BlockOn gives up on the task its stopped reactor can never wake: it must Close it (abandonAll), so its sockets are released")
+		assert.Empty(t, e.tasks, "the task given up on must be dropped too (abandonAll)")
 	case <-time.After(generous):
 		t.Fatal("BlockOn did not return after its reactor was closed")
 	}

@@ -42,6 +42,7 @@ func TestWakeLoopInterruptsTheWait(t *testing.T) {
 	require.NoError(t, r.wakeLoop())
 
 	assert.True(t, interruptPending(t, r.poller), "wakeLoop must go through the poller's interrupt, which the wait reports as wakeID")
+	assertFdLifeReleased(t, r, "wakeLoop")
 }
 
 func TestWakeLoopRefusesAClosedReactor(t *testing.T) {
@@ -53,4 +54,16 @@ func TestWakeLoopRefusesAClosedReactor(t *testing.T) {
 	assert.ErrorIs(t, err, ErrReactorClosed,
 		"once the reactor is closed its poller's fd numbers may belong to other files: wakeLoop must check r.closed (holding fdLife for reading) and refuse")
 	assert.False(t, interruptPending(t, r.poller), "a closed reactor must not be interrupted")
+	assertFdLifeReleased(t, r, "wakeLoop, refusing a closed reactor,")
+}
+
+// assertFdLifeReleased fails when who left the reactor's fdLife lock held:
+// Close takes it for writing, and would wait for ever.
+func assertFdLifeReleased(t *testing.T, r *Reactor, who string) {
+	t.Helper()
+	if !r.fdLife.TryLock() {
+		t.Errorf("%s returned holding r.fdLife: release it on every path (defer r.fdLife.RUnlock() right after RLock), or Close, which takes it for writing, waits for ever", who)
+		return
+	}
+	r.fdLife.Unlock()
 }

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"syscall"
@@ -341,6 +342,29 @@ func TestClosedReactorRefusesWakersAndRegistrations(t *testing.T) {
 	assert.ErrorIs(t, r.SetWaker(r.NextID(), testWaker(1)), ErrReactorClosed, "SetWaker after Close must fail: nothing would ever call the waker")
 	assert.ErrorIs(t, r.Register(rd, r.NextID(), Readable|Writable), ErrReactorClosed, "Register after Close must fail")
 	assert.NoError(t, r.Deregister(rd, 1), "Deregister after Close has nothing to do and must not touch the closed poller")
+}
+
+func TestRegisterReportsWhatThePollerRefuses(t *testing.T) {
+	r := newIdleReactor(t)
+	rd, _ := stagetest.NewPipe(t)
+	require.NoError(t, r.Register(rd, r.NextID(), Readable))
+
+	err := r.Register(rd, r.NextID(), Readable)
+
+	assert.ErrorIs(t, err, unix.EEXIST,
+		"the poller refuses an fd it already watches: Register (and the poller's add) must hand that error back, not drop it, or the caller believes a socket is watched whose events will never come")
+}
+
+func TestRegisterRefusesAStoppedReactor(t *testing.T) {
+	r := newIdleReactor(t)
+	rd, _ := stagetest.NewPipe(t)
+	failed := errors.New("wait failed")
+	r.stop(failed) // as the event loop does when the poller's wait fails; the reactor is stopped, not closed
+
+	err := r.Register(rd, r.NextID(), Readable)
+
+	assert.ErrorIs(t, err, failed,
+		"a reactor whose event loop has stopped wakes nobody: Register must refuse with the reason it stopped (r.err()), so the future fails now instead of waiting for ever")
 }
 
 func TestCloseTwiceIsHarmless(t *testing.T) {
