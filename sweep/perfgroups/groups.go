@@ -2,7 +2,7 @@ package main
 
 import "strings"
 
-// Group is one row of the table: what the CPU was doing in a sample.
+// Group is one row of the table: what the CPU is doing in a sample.
 type Group struct {
 	Name string
 	// Kernel is true for the kernel's work, done in system calls, page
@@ -12,7 +12,7 @@ type Group struct {
 }
 
 // The groups, in the order of the table. A system call's samples go to its
-// group whether the CPU was inside the kernel or on the Go side of the
+// group whether the CPU is inside the kernel or on the Go side of the
 // syscall instruction (the call's entry and exit).
 var (
 	tcpConnect  = Group{"TCP: socket, connect, socket options", true}
@@ -121,7 +121,7 @@ var (
 // Classify names the group of one sample.
 //
 // The kernel's samples go by the system call they are in (its
-// __x64_sys_NAME frame), else by how the kernel was entered: a page fault,
+// __x64_sys_NAME frame), else by what took the CPU into the kernel: a page fault,
 // an interrupt (network work in a soft interrupt is TCP), a wake-up between
 // CPUs. When the kernel frames do not name the call, the Go function that
 // made it does.
@@ -130,7 +130,7 @@ var (
 // function is anywhere in the chain (its work is done on behalf of all).
 // Otherwise the innermost frame that says what the work is for decides: a
 // map lookup or a memmove counts for the code that called it, an
-// allocation for allocation wherever it was called from.
+// allocation for allocation wherever its caller is.
 func Classify(s Sample) Group {
 	if len(s) == 0 {
 		return goRest
@@ -176,7 +176,7 @@ func classifyKernel(s Sample) Group {
 	}
 	call := ""
 	if s[0].InKernel() && len(kernel) > 0 {
-		entry := kernel[len(kernel)-1] // the outermost frame: how the kernel was entered
+		entry := kernel[len(kernel)-1] // the outermost frame: what took the CPU into the kernel
 		switch {
 		case strings.HasPrefix(entry, "asm_exc_page_fault"):
 			return memory

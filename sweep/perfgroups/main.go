@@ -1,5 +1,5 @@
 // Command perfgroups splits the samples of `perf record -e cpu-clock -g`
-// recordings into what the CPU was doing: the kernel's work for the program
+// recordings into what the CPU is doing: the kernel's work for the program
 // (TCP by system call, epoll, wake-ups between threads, memory) and the
 // program's own (the Go runtime's collector, allocator, stacks and
 // scheduler, HTTP parsing, package main). It prints one Markdown table, a
@@ -14,7 +14,7 @@
 // Each argument is NAME=FILES, FILES a glob of perf.data files (quote it so
 // that the shell leaves it alone). The tool runs `perf script` on each file,
 // so perf must be on the PATH. -detail GROUP (any part of a group's name)
-// lists, under the table, the functions that group's samples were in.
+// lists, under the table, the functions that group's samples fall in.
 package main
 
 import (
@@ -48,8 +48,8 @@ func perfScript(file string) ([]byte, error) {
 	return out, nil
 }
 
-// run is the command: it returns the exit status, 0 when the table was
-// written, 1 when a recording could not be read, 2 for a mistake in the
+// run is the command: it returns the exit status, 0 when it has written
+// the table, 1 when a recording could not be read, 2 for a mistake in the
 // arguments.
 func run(args []string, stdout, stderr io.Writer, script func(file string) ([]byte, error)) int {
 	flags := flag.NewFlagSet("perfgroups", flag.ContinueOnError)
@@ -102,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer, script func(file string) ([]by
 				return fail(1, "%s: %v", file, err)
 			}
 			if len(samples) == 0 {
-				return fail(1, "%s: no samples; was the program run under perf record -g?", file)
+				return fail(1, "%s: no samples; run the program under perf record -g", file)
 			}
 			p.Runs[ri] = countRun(file, samples)
 			if detailGroup != nil {

@@ -19,7 +19,7 @@ func (f Frame) InKernel() bool {
 	return f.DSO == "[kernel.kallsyms]"
 }
 
-// Sample is one sample's call chain, innermost frame (where the CPU was)
+// Sample is one sample's call chain, innermost frame (where the CPU is)
 // first, outermost last, as perf script prints it.
 type Sample []Frame
 

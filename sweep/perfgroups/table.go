@@ -100,7 +100,7 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// writeDetail writes, for one group, the functions its samples were in
+// writeDetail writes, for one group, the functions its samples fall in
 // (the innermost frame), summed over each program's runs: the top n.
 func writeDetail(w io.Writer, group Group, leaves map[string]map[string]int, programs []Program, n int) error {
 	var b strings.Builder
