@@ -107,8 +107,10 @@ func requestText(host, path string) string {
 }
 
 // httpState says which step of the request the future is in. Each poll
-// continues from the step where the previous poll had to stop.
-type httpState int
+// continues from the step where the previous poll had to stop. A byte is
+// room enough for four steps, and lets the state share a word of the
+// future with its two flags (see HTTPGetFuture).
+type httpState uint8
 
 const (
 	httpStart   httpState = iota // not polled yet: no socket exists
@@ -144,14 +146,19 @@ type HTTPGetFuture struct {
 	*clientShared // target, reactor and out, the same for every request of the client
 	path          string
 
+	// The state and the two flags take a byte each, so together they fill
+	// one word; declared apart (an int between them), each would be padded
+	// to a word of its own, and the future would take 120 bytes, which Go
+	// rounds up to 128, instead of 112.
 	state      httpState
-	fd         int    // the socket; -1 when there is none
-	id         int    // the reactor registration id of fd
-	registered bool   // whether fd is on the reactor's watch list
-	connected  bool   // whether the kernel has taken a byte of the request (so the handshake is over)
-	lastWaker  Waker  // the waker the reactor holds for id
-	unsent     []byte // the part of the request not yet written
-	received   []byte // every byte of the answer read so far
+	registered bool // whether fd is on the reactor's watch list
+	connected  bool // whether the kernel has taken a byte of the request (so the handshake is over)
+
+	fd        int    // the socket; -1 when there is none
+	id        int    // the reactor registration id of fd
+	lastWaker Waker  // the waker the reactor holds for id
+	unsent    []byte // the part of the request not yet written
+	received  []byte // every byte of the answer read so far
 }
 
 // Poll drives the request as far as it can go without waiting.

@@ -27,19 +27,12 @@ package main
 // wake whose task the executor already polled. The executor finds the queue
 // empty and parks again; a false wake-up is harmless.
 //
-// Parker is one pointer to the executor's parking state, so copies share
-// the channel, and a copy inside every Waker unparks the same executor.
-//
-// Why a pointer and not the two fields themselves: a Waker carries a
-// Parker, and each waiting request holds three copies of its Waker (in its
-// HTTP future, in its timer, and in the reactor's map of wakers). With the
-// two fields inline, a Waker is 32 bytes; with one pointer, 24. Go rounds
-// every allocation up to a size class (..., 112, 128, 144, 160, 176, ...),
-// so those 8 bytes keep the HTTP future at 128 bytes rather than 144, move
-// the timeout from 128 to 112, and shrink the reactor's map entry by 8:
-// about 40 bytes less per waiting request, for one allocation per executor.
-// Park and Unpark use p.token and p.driver directly: Go promotes the fields
-// of an embedded pointer to the struct that embeds it.
+// Parker is one pointer to the executor's parking state, so every copy
+// (the executor's own, and the one its wakers share in their wakeTarget)
+// reaches the same channel and the same driver, even a driver set after the
+// copy was made: NewDrivingExecutor sets it on an executor NewExecutor has
+// already built. Park and Unpark use p.token and p.driver directly: Go
+// promotes the fields of an embedded pointer to the struct that embeds it.
 type Parker struct {
 	*parkerState
 }

@@ -7,6 +7,7 @@ package main
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
@@ -25,6 +26,10 @@ type ReadyQueue struct {
 	ids    []int
 	queued map[int]bool
 	trace  *trace.Lane // the executor's lane, so that a wake can name its task; nil when off
+
+	// target is the part every waker of this queue's executor shares
+	// (NewWaker): this queue and the executor's parker.
+	target atomic.Pointer[wakeTarget]
 }
 
 // NewReadyQueue returns an empty queue.
@@ -86,6 +91,25 @@ func (q *ReadyQueue) TakeAll(buf []int) []int {
 // of answers at once) and its memory is let go rather than kept; below it,
 // reuse saves an allocation per round. 1,024 ids is 8 KiB in a slice.
 const burstSize = 1024
+
+// targetFor returns the shared part of the wakers that push onto this queue
+// and unpark parker. An executor has one queue and one parker, so after its
+// first poll this is one atomic load: the target is made once and kept.
+// A second parker on the same queue (only tests do that) gets a target of
+// its own each time, which wakes correctly but does not compare equal.
+func (q *ReadyQueue) targetFor(parker Parker) *wakeTarget {
+	if t := q.target.Load(); t != nil && t.parker == parker {
+		return t
+	}
+	t := &wakeTarget{ready: q, parker: parker}
+	if q.target.CompareAndSwap(nil, t) {
+		return t
+	}
+	if kept := q.target.Load(); kept.parker == parker {
+		return kept // another goroutine made the same target first
+	}
+	return t
+}
 
 // Len is the number of waiting ids.
 func (q *ReadyQueue) Len() int {

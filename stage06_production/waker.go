@@ -18,19 +18,35 @@ import "github.com/asyncworkbook/asyncgo/internal/trace"
 // from its own), any number of times, even after the task has finished: the
 // executor ignores a wake-up for a task it does not hold any more.
 //
-// Wakers are comparable with ==: two wakers are equal when they wake the
-// same task of the same executor.
+// The queue and the parker are the same for every waker of one executor,
+// so they are kept once, in a wakeTarget, and a Waker is two words: the id
+// and a pointer to that target. w.ready and w.parker read through the
+// pointer (Go promotes the fields of an embedded pointer), so Wake reads
+// as if they were the Waker's own fields. A waiting request holds three
+// copies of its waker (the HTTP future, its timer, the reactor's map), so
+// every word cut from a Waker is paid three times over.
+//
+// Wakers of one executor are comparable with ==: two are equal when they
+// wake the same task.
 type Waker struct {
-	id     int
+	id int
+	*wakeTarget
+}
+
+// wakeTarget is what every waker of one executor shares.
+type wakeTarget struct {
 	ready  *ReadyQueue
 	parker Parker
 }
 
 // NewWaker returns a waker for task id of the executor whose ready queue and
-// parker are given. Executors make wakers; tests make them to watch what a
-// wake does.
+// parker are given. Executors make wakers, one per poll; tests make them to
+// watch what a wake does.
+//
+// The shared part comes from the queue (ReadyQueue.targetFor), so a new
+// waker costs no allocation and two wakers of the same task compare equal.
 func NewWaker(id int, ready *ReadyQueue, parker Parker) Waker {
-	return Waker{id: id, ready: ready, parker: parker}
+	return Waker{id: id, wakeTarget: ready.targetFor(parker)}
 }
 
 // ID is the id of the task this waker wakes.
@@ -40,7 +56,7 @@ func (w Waker) ID() int {
 
 // traceTask names the task this waker wakes, for -trace.
 func (w Waker) traceTask() trace.Task {
-	if w.ready == nil {
+	if w.wakeTarget == nil || w.ready == nil {
 		return trace.Task{ID: w.id}
 	}
 	return w.ready.trace.Task(w.id)
