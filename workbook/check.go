@@ -166,7 +166,14 @@ func printFailureDetail(w io.Writer, p *Project, st *State, r *ExerciseResult, v
 	if r.FailedTest != "" && r.Status != StatusNotDone {
 		ref, err := parseTestRef(r.FailedTest)
 		if err == nil {
-			fmt.Fprintf(w, "  Whole output: go test -count=1 -timeout=%s -run '^%s$' ./%s\n", defaultTestTimeout, ref.Name, ref.Dir)
+			// After a hang, the rerun asks the test binary to say what the
+			// runtime was stuck on before Go's own timeout dumps the
+			// goroutines, as check itself does.
+			env := ""
+			if r.Hung {
+				env = fmt.Sprintf("%s=%s ", stuckEnv, stuckAfter(defaultTestTimeout))
+			}
+			fmt.Fprintf(w, "  Whole output: %sgo test -count=1 -timeout=%s -run '^%s$' ./%s\n", env, defaultTestTimeout, ref.Name, ref.Dir)
 		}
 	}
 }

@@ -30,6 +30,9 @@ type ExerciseResult struct {
 	// waits for: its tests reached their unfinished bodies. Reports show
 	// such an exercise as skipped rather than failed.
 	Blocked []string
+	// Hung says the first failing test ran into its time limit, so a
+	// rerun should ask the stage's test binary for its stuck report.
+	Hung bool
 	// Advice is what a grading report suggests after the failure: a
 	// command to run at the learner's own copy, or, for a submission
 	// graded elsewhere, what to change in it.
@@ -85,6 +88,7 @@ func evaluate(e *Exercise, outcomes map[TestRef]*TestOutcome) *ExerciseResult {
 		res.Reason = fmt.Sprintf("waits for exercise %s, which is not done yet", joinAnd(blocked))
 	case firstBad.Stop != nil:
 		res.Status = StatusFailed
+		res.Hung = firstBad.Stop.TimedOut
 		res.Reason = firstBad.Stop.Reason()
 		res.Excerpt = clip(firstBad.Stop.Lines())
 	case firstBad.Status == "skip":
