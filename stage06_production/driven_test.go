@@ -177,6 +177,18 @@ func TestCloseFromAnotherGoroutineEndsTheDriversWait(t *testing.T) {
 	assert.False(t, r.Turn(nil), "a closed reactor's Turn returns false at once")
 }
 
+func TestTurnOnAClosedReactorStopsItAndLetsGoOfFdLife(t *testing.T) {
+	r := newIdleReactor(t)
+	r.turnReady = make([]int, maxEvents)
+	r.closed = true // as Close leaves it, before the event loop has seen it
+
+	running := r.Turn(nil)
+
+	assert.False(t, running, "a closed reactor does not run: its poller's fds are gone")
+	assert.ErrorIs(t, r.err(), ErrReactorClosed, "Turn must stop the reactor it finds closed, with ErrReactorClosed")
+	assertFdLifeReleased(t, r, "Turn, finding the reactor closed,")
+}
+
 // wakeOnSecondPoll is a task that is pending on its first poll, hands its
 // waker to whoever waits on wakers, and is ready on the next.
 type wakeOnSecondPoll struct {

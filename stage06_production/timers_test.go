@@ -229,3 +229,16 @@ func TestStoppedQueueRefusesTimersAndHandsBackTheWaiting(t *testing.T) {
 	assert.ErrorIs(t, err, ErrReactorClosed, "no timer can fire once the event loop has stopped")
 	assert.Zero(t, q.len())
 }
+
+func TestPopLetsGoOfTheTimerItRemoves(t *testing.T) {
+	first, second := &Timer{index: 0}, &Timer{index: 1}
+	h := timerHeap{first, second}
+	backing := h[:cap(h)]
+
+	popped := h.Pop()
+
+	assert.Same(t, second, popped, "Pop removes the last timer")
+	assert.Equal(t, -1, second.index, "a popped timer is out of the heap: its index must say so (-1)")
+	assert.Nil(t, backing[1],
+		"the slot Pop emptied must be set to nil: the heap's array would otherwise keep the timer, and the future that holds it, from the garbage collector")
+}
