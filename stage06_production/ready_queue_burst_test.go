@@ -52,7 +52,7 @@ func TestReadyQueueWorksAfterABurst(t *testing.T) {
 	}
 	require.Len(t, q.TakeAll(nil), burstSize+1)
 
-	assert.True(t, q.Push(5), "an id taken in a burst is no longer waiting, so it can be queued again")
+	assert.True(t, q.Push(5), "an id taken in a burst is not waiting any more, so it can be queued again")
 	assert.False(t, q.Push(5), "the fresh set must still hold each id once")
 	assert.True(t, q.Push(2))
 	assert.Equal(t, []int{5, 2}, q.TakeAll(nil))

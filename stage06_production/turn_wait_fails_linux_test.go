@@ -26,7 +26,7 @@ func TestTurnStopsTheReactorWhenTheWaitFails(t *testing.T) {
 
 	running := r.Turn(nil)
 
-	assert.False(t, running, "a failed wait ends the event loop: Turn must report that the reactor no longer runs")
+	assert.False(t, running, "a failed wait ends the event loop: Turn must report that the reactor has stopped running")
 	assert.ErrorIs(t, r.err(), ErrReactorClosed,
 		"a failed wait must stop the reactor (r.stop) with ErrReactorClosed wrapping the wait's error, so every later SetWaker and Register says why")
 	assert.ErrorIs(t, r.err(), unix.EINVAL, "the reason must keep the wait's own error")
