@@ -50,11 +50,13 @@ type Executor struct {
 // threads may share out; each line is one Write.
 func NewExecutor(name string, out io.Writer) *Executor {
 	lane := trace.NewLane("executor", name)
+	ready := NewReadyQueue()
+	ready.trace = lane
 	return &Executor{
 		name:   name,
 		out:    out,
 		tasks:  map[int]Task{},
-		ready:  &ReadyQueue{queued: map[int]bool{}, trace: lane},
+		ready:  ready,
 		parker: NewParker(),
 		trace:  lane,
 	}

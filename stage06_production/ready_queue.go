@@ -27,6 +27,14 @@ type ReadyQueue struct {
 	queued map[int]bool
 	trace  *trace.Lane // the executor's lane, so that a wake can name its task; nil when off
 
+	// quietRounds counts the rounds since the last burst (a batch of more
+	// than burstSize ids), up to settleRounds (see TakeAll). A new queue
+	// starts settled: no burst has come yet. keepRoom says the room of the
+	// last burst is being kept for the next one, bursts coming round after
+	// round.
+	quietRounds int
+	keepRoom    bool
+
 	// target is the part every waker of this queue's executor shares
 	// (NewWaker): this queue and the executor's parker.
 	target atomic.Pointer[wakeTarget]
@@ -34,7 +42,7 @@ type ReadyQueue struct {
 
 // NewReadyQueue returns an empty queue.
 func NewReadyQueue() *ReadyQueue {
-	return &ReadyQueue{queued: map[int]bool{}}
+	return &ReadyQueue{queued: map[int]bool{}, quietRounds: settleRounds}
 }
 
 // Push adds id, unless it is already waiting. It reports whether it added it.
@@ -63,21 +71,42 @@ func (q *ReadyQueue) Push(id int) bool {
 //
 // That last fact matters after a burst. async_main's first poll spawns
 // 5,000 requests, so 5,000 ids wait at once; a set and two slices grown to
-// hold them would stay that size for the whole run, about 38 bytes per
-// request, while all that ever waits again is a handful of ids. So a batch
-// larger than burstSize takes a fresh, empty set along with it, and a
-// buffer grown that large is not handed back: the garbage collector takes
-// both, and the queue starts again small.
+// hold them would keep that size for the whole run, about 38 bytes per
+// request, while what wakes at once afterwards is at most a poller's batch
+// of events. So a burst (a batch of more than burstSize ids) that comes to
+// a settled queue, one that has seen no burst for settleRounds rounds, is
+// taken as a one-off: the set is replaced by a fresh, empty one, and a
+// buffer grown past burstSize is not handed back, so the garbage collector
+// takes them and the queue starts small again. A burst that comes before
+// the queue has settled means bursts keep coming (an executor that spawns
+// thousands of tasks round after round); giving the room back would only
+// mean growing it again, so it is kept until settleRounds small rounds in a
+// row have passed, and given back then.
 func (q *ReadyQueue) TakeAll(buf []int) []int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	batch := q.ids
-	if cap(buf) > burstSize {
+	burst := len(batch) > burstSize
+	settled := q.quietRounds >= settleRounds
+	letGo := false
+	switch {
+	case burst:
+		letGo = settled // a one-off: nothing suggests another is coming
+		q.keepRoom = !settled
+		q.quietRounds = 0
+	case !settled:
+		q.quietRounds++
+		if q.quietRounds == settleRounds { // the bursts are over
+			letGo = q.keepRoom
+			q.keepRoom = false
+		}
+	}
+	if !q.keepRoom && cap(buf) > burstSize {
 		buf = nil
 	}
 	q.ids = buf[:0]
-	if len(batch) > burstSize {
-		q.queued = map[int]bool{}
+	if letGo {
+		q.queued = map[int]bool{} // every id in the set is in batch: none is lost
 		return batch
 	}
 	for _, id := range batch {
@@ -86,11 +115,17 @@ func (q *ReadyQueue) TakeAll(buf []int) []int {
 	return batch
 }
 
-// burstSize is the most ids the ready queue keeps room for between rounds.
-// A round that takes more is a burst (the spawns of async_main, or a flood
-// of answers at once) and its memory is let go rather than kept; below it,
-// reuse saves an allocation per round. 1,024 ids is 8 KiB in a slice.
+// burstSize is the most ids the ready queue keeps room for once it has
+// settled. A round that takes more is a burst (the spawns of async_main, or
+// a flood of wake-ups at once). 1,024 ids is 8 KiB in a slice.
 const burstSize = 1024
+
+// settleRounds is how many rounds in a row with no more than burstSize ids
+// make the queue settled: bursts are over, and the next one is a one-off
+// whose room is given back at once. An executor that spawns thousands of
+// tasks round after round, with a small round between (as
+// BenchmarkSpawnPollComplete does), never settles, and keeps its room.
+const settleRounds = 4
 
 // targetFor returns the shared part of the wakers that push onto this queue
 // and unpark parker. An executor has one queue and one parker, so after its
