@@ -1,7 +1,7 @@
 //go:build linux || darwin || freebsd
 
-// run.go is the record of one run: what was asked, how it ended, and what
-// was measured of the child process from outside.
+// run.go is the record of one run: what it asks for, how it ends, and the
+// figures taken of the child process from outside.
 
 package main
 
