@@ -137,12 +137,7 @@ func (q *ReadyQueue) targetFor(parker Parker) *wakeTarget {
 		return t
 	}
 	t := &wakeTarget{ready: q, parker: parker}
-	if q.target.CompareAndSwap(nil, t) {
-		return t
-	}
-	if kept := q.target.Load(); kept.parker == parker {
-		return kept // another goroutine made the same target first
-	}
+	q.target.CompareAndSwap(nil, t) // the first target made is the one kept
 	return t
 }
 

@@ -56,7 +56,7 @@ func (w Waker) ID() int {
 
 // traceTask names the task this waker wakes, for -trace.
 func (w Waker) traceTask() trace.Task {
-	if w.wakeTarget == nil || w.ready == nil {
+	if w.wakeTarget == nil {
 		return trace.Task{ID: w.id}
 	}
 	return w.ready.trace.Task(w.id)
