@@ -35,8 +35,7 @@ type Executor struct {
 	reactor *Reactor
 	name    string
 	out     io.Writer
-	tasks   map[int]Task
-	lastID  int
+	tasks   Slab[Task] // by id; the id is the slot's, so it is reused once the task has finished (slab.go)
 	ready   *ReadyQueue
 	parker  Parker
 	batch   []int       // the ids being polled this round; kept to reuse its memory
@@ -55,7 +54,6 @@ func NewExecutor(name string, out io.Writer) *Executor {
 	return &Executor{
 		name:   name,
 		out:    out,
-		tasks:  map[int]Task{},
 		ready:  ready,
 		parker: NewParker(),
 		trace:  lane,
@@ -82,12 +80,12 @@ func (e *Executor) BlockOn(main Task) error {
 			e.abandonAll()
 			return err
 		}
-		if len(e.tasks) == 0 {
+		if e.tasks.Len() == 0 {
 			e.say("All tasks are finished")
 			return nil
 		}
 		if e.out != nil {
-			e.say(fmt.Sprintf("%d pending tasks. Sleep until notified.", len(e.tasks)))
+			e.say(fmt.Sprintf("%d pending tasks. Sleep until notified.", e.tasks.Len()))
 		}
 		if e.reactor == nil {
 			e.trace.Parks()
@@ -98,7 +96,7 @@ func (e *Executor) BlockOn(main Task) error {
 		if !e.reactor.Turn(e.hasWork) && !e.hasWork() {
 			// The reactor has stopped and woken every task it knew;
 			// nothing is left that could wake the rest.
-			left := len(e.tasks)
+			left := e.tasks.Len()
 			e.abandonAll()
 			return fmt.Errorf("%s: %d tasks left: %w", e.name, left, ErrReactorClosed)
 		}
@@ -123,9 +121,9 @@ func (e *Executor) hasWork() bool {
 	return e.ready.Len() > 0
 }
 
-// Spawn gives the executor a task to run beside the others: it gets the next
-// id, joins the tasks, and its id goes on the ready queue, so the executor
-// polls it (which starts it) in its next round.
+// Spawn gives the executor a task to run beside the others: it joins the
+// tasks' slab, which gives it its id, and the id goes on the ready queue, so
+// the executor polls it (which starts it) in its next round.
 //
 // A task that spawns does not wait for what it spawned; the spawned task
 // runs on its own, and BlockOn returns only when it, too, has finished.
@@ -135,12 +133,11 @@ func (e *Executor) hasWork() bool {
 // The id goes on the queue without unparking: Spawn runs on the executor's
 // own goroutine, which is awake by definition.
 //
-//workbook:exercise s04-spawn
+//workbook:exercise s06-task-slab
 func (e *Executor) Spawn(task Task) {
-	e.lastID++
-	e.tasks[e.lastID] = task
-	e.ready.Push(e.lastID)
-	e.trace.Spawns(e.lastID)
+	id := e.tasks.Insert(task)
+	e.ready.Push(id)
+	e.trace.Spawns(id)
 }
 
 // pollReady polls the woken tasks until none is left in the ready queue, and
@@ -149,15 +146,17 @@ func (e *Executor) Spawn(task Task) {
 //
 // A woken id with no task is skipped: the task has finished, and the wake-up
 // came late (a reactor event already on its way, a waker another goroutine
-// kept). Tasks woken while this runs are polled in the next round of the
-// loop, not lost.
+// kept). The slab finds nothing for such an id even after another task has
+// taken its slot, because the id still carries the slot's old generation.
+// Tasks woken while this runs are polled in the next round of the loop, not
+// lost.
 //
-//workbook:exercise s03-poll-ready
+//workbook:exercise s06-task-slab
 func (e *Executor) pollReady() error {
 	for e.ready.Len() > 0 {
 		e.batch = e.ready.TakeAll(e.batch)
 		for _, id := range e.batch {
-			task, ok := e.tasks[id]
+			task, ok := e.tasks.Get(id)
 			if !ok {
 				continue
 			}
@@ -167,7 +166,7 @@ func (e *Executor) pollReady() error {
 			if !p.Ready {
 				continue
 			}
-			delete(e.tasks, id)
+			e.tasks.Remove(id)
 			if p.Err != nil {
 				return p.Err
 			}
@@ -188,10 +187,10 @@ func (e *Executor) say(line string) {
 // implement io.Closer). Go has no destructors: in Rust, dropping a future
 // closes its sockets; here the executor does it by hand.
 func (e *Executor) abandonAll() {
-	for id, task := range e.tasks {
+	for id, task := range e.tasks.All() {
 		if closer, ok := task.(io.Closer); ok {
 			_ = closer.Close()
 		}
-		delete(e.tasks, id)
+		e.tasks.Remove(id)
 	}
 }

@@ -269,7 +269,7 @@ func TestThousandsOfSpawnedTasksWokenFromOtherGoroutinesAllFinish(t *testing.T) 
 		require.Equal(t, 2, task.Polls(), "task %d: every spawned task must be polled once to start and once after its wake-up", i)
 	}
 	assert.True(t, strings.HasSuffix(out.String(), finishedLine+"\n"), "BlockOn must end with %q", finishedLine)
-	assert.Empty(t, e.tasks)
+	assert.Zero(t, e.tasks.Len(), "every finished task must leave the slab")
 }
 
 func TestBlockOnWaitsForSpawnedTasksAfterMainHasFinished(t *testing.T) {
@@ -351,7 +351,7 @@ func TestFailedTaskEndsBlockOnAndClosesTheOthers(t *testing.T) {
 
 	assert.ErrorIs(t, err, boom, "BlockOn must return the first task error")
 	assert.Equal(t, int32(1), waiting.closed.Load(), "the executor gives up on the tasks left: it must Close them so their sockets are released")
-	assert.Empty(t, e.tasks, "abandoned tasks must be dropped")
+	assert.Zero(t, e.tasks.Len(), "abandoned tasks must be dropped")
 }
 
 func TestExecutorWithoutOutputPrintsNothing(t *testing.T) {

@@ -78,9 +78,9 @@ func (s *SleepFuture) Poll(w Waker) Poll[struct{}] {
 		// Not added yet, so no other thread looks at the timer: the
 		// deadline can go straight in (AddTimer writes it again, the same).
 		s.started = true
-		s.timer.deadline = now.Add(s.duration)
+		s.timer.deadline = instantOf(now.Add(s.duration))
 	}
-	if !now.Before(s.timer.deadline) {
+	if instantOf(now) >= s.timer.deadline {
 		s.finish()
 		return Ready(struct{}{})
 	}
@@ -100,7 +100,7 @@ func (s *SleepFuture) Poll(w Waker) Poll[struct{}] {
 		// Out of the heap first: the same Timer cannot be in it twice.
 		s.timers.CancelTimer(&s.timer)
 	}
-	if err := s.timers.AddTimer(&s.timer, s.timer.deadline, w); err != nil {
+	if err := s.timers.AddTimer(&s.timer, s.timer.Deadline(), w); err != nil {
 		s.armed = false
 		s.finish()
 		return Failed[struct{}](err)
@@ -110,7 +110,12 @@ func (s *SleepFuture) Poll(w Waker) Poll[struct{}] {
 }
 
 // Deadline is when the sleep is over; zero before the first poll.
-func (s *SleepFuture) Deadline() time.Time { return s.timer.deadline }
+func (s *SleepFuture) Deadline() time.Time {
+	if !s.started {
+		return time.Time{}
+	}
+	return s.timer.Deadline()
+}
 
 // Close abandons the sleep: its timer, if still waiting, is cancelled and
 // never wakes anybody.

@@ -293,7 +293,7 @@ func (f *fakeTimekeeper) AddTimer(t *Timer, deadline time.Time, w Waker) error {
 		return ErrReactorClosed
 	}
 	f.added++
-	t.deadline, t.waker = deadline, w
+	t.deadline, t.waker = instantOf(deadline), w
 	f.last = t
 	return nil
 }

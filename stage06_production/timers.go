@@ -40,14 +40,14 @@ import (
 // the queue's lock; seq and index belong to the queue, under its lock.
 type Timer struct {
 	noCopy   noCopy
-	deadline time.Time
+	deadline instant
 	seq      uint64 // the order timers were added, so equal deadlines fire first come, first served
 	waker    Waker
 	index    int // where the timer sits in the heap; -1 once it has fired or been cancelled
 }
 
 // Deadline is when the timer fires (once added).
-func (t *Timer) Deadline() time.Time { return t.deadline }
+func (t *Timer) Deadline() time.Time { return t.deadline.Time() }
 
 // noCopy marks a struct that must not be copied once in use: `go vet`'s
 // copylocks check reports a copy of any struct holding a value whose type
@@ -80,8 +80,8 @@ func (h timerHeap) Len() int { return len(h) }
 //
 //workbook:exercise s06-timers
 func (h timerHeap) Less(i, j int) bool {
-	if !h[i].deadline.Equal(h[j].deadline) {
-		return h[i].deadline.Before(h[j].deadline)
+	if h[i].deadline != h[j].deadline {
+		return h[i].deadline < h[j].deadline
 	}
 	return h[i].seq < h[j].seq
 }
@@ -154,7 +154,7 @@ func (q *timerQueue) add(t *Timer, deadline time.Time, w Waker) (wakeLoop bool, 
 		return false, ErrReactorClosed
 	}
 	q.lastSeq++
-	t.deadline, t.seq, t.waker = deadline, q.lastSeq, w
+	t.deadline, t.seq, t.waker = instantOf(deadline), q.lastSeq, w
 	heap.Push(&q.timers, t)
 	if q.wakeBy.IsZero() || deadline.Before(q.wakeBy) {
 		// The loop is told once; until it has looked again, the new
@@ -195,7 +195,8 @@ func (q *timerQueue) cancel(t *Timer) bool {
 func (q *timerQueue) next(now time.Time, fired []Waker) ([]Waker, time.Duration) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for len(q.timers) > 0 && !q.timers[0].deadline.After(now) {
+	at := instantOf(now)
+	for len(q.timers) > 0 && q.timers[0].deadline <= at {
 		t := heap.Pop(&q.timers).(*Timer)
 		q.trace.FiresTimer(t, t.waker.traceTask())
 		fired = append(fired, t.waker)
@@ -204,8 +205,8 @@ func (q *timerQueue) next(now time.Time, fired []Waker) ([]Waker, time.Duration)
 		q.wakeBy = time.Time{}
 		return fired, -1
 	}
-	q.wakeBy = q.timers[0].deadline
-	return fired, q.wakeBy.Sub(now)
+	q.wakeBy = q.timers[0].deadline.Time()
+	return fired, time.Duration(q.timers[0].deadline - at)
 }
 
 // stop empties the heap for good and returns the wakers of the timers that

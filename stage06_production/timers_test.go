@@ -160,7 +160,7 @@ func TestAddFillsInTheCallersTimer(t *testing.T) {
 	_, err := q.add(&timer, base.Add(time.Second), w)
 
 	require.NoError(t, err)
-	assert.Equal(t, base.Add(time.Second), timer.Deadline(), "add must set the timer's deadline: a Sleep reads it back")
+	assert.True(t, base.Add(time.Second).Equal(timer.Deadline()), "add must set the timer's deadline: a Sleep reads it back; got %v, want %v", timer.Deadline(), base.Add(time.Second))
 	assert.Equal(t, w, timer.waker, "add must set the timer's waker: a Sleep compares it with the next poll's")
 	require.Equal(t, 1, q.len())
 	assert.Same(t, &timer, q.timers[0], "the heap holds the caller's Timer itself, not a copy or a new one")

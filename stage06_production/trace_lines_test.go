@@ -19,6 +19,26 @@ import (
 	"github.com/asyncworkbook/asyncgo/internal/trace"
 )
 
+func TestSpawnAndPollReadyRecordTheirStepsForTheTrace(t *testing.T) {
+	rec := stagetest.RecordTrace(t, 0)
+	e := NewExecutor("main", &syncBuffer{})
+	e.Spawn(&funcTask{poll: func(int, Waker) Poll[struct{}] { return Pending[struct{}]() }})
+	e.Spawn(&funcTask{poll: func(int, Waker) Poll[struct{}] { return Ready(struct{}{}) }})
+	e.Spawn(&funcTask{poll: func(int, Waker) Poll[struct{}] { return Failed[struct{}](fmt.Errorf("refused")) }})
+	require.Error(t, e.pollReady())
+	tr := rec.Stop()
+
+	assert.Equal(t, []string{
+		"executor main: spawn task 1",
+		"executor main: spawn task 2",
+		"executor main: spawn task 3",
+		"executor main: poll task 1 -> pending",
+		"executor main: poll task 2 -> ready",
+		"executor main: poll task 3 -> error",
+	}, stagetest.Story(tr, stagetest.OfKind(trace.Spawn, trace.Poll)),
+		"Spawn records the spawn with the id the slab gave (e.trace.Spawns(id)), and every poll is a span of the trace with its answer: e.trace.PollBegins(id) just before the task's Poll, e.trace.PollEnds(p.Ready, p.Err) just after")
+}
+
 func TestBlockOnRecordsEachParkForTheTrace(t *testing.T) {
 	rec := stagetest.RecordTrace(t, 0)
 	out := &syncBuffer{}
