@@ -151,7 +151,7 @@ type HTTPGetFuture struct {
 	// to a word of its own, and the future would take 120 bytes, which Go
 	// rounds up to 128, instead of 112.
 	state      httpState
-	registered bool // whether fd is on the reactor's watch list
+	registered bool // whether the future holds a registration (id) with the reactor, to give back when the socket closes
 	connected  bool // whether the kernel has taken a byte of the request (so the handshake is over)
 
 	fd        int    // the socket; -1 when there is none
@@ -298,14 +298,15 @@ func (f *HTTPGetFuture) start(w Waker) error {
 		interest |= Writable
 		f.state = httpWriting
 	}
+	// From NextID on the future holds a registration, a slot in the
+	// reactor's slab of wakers, and closeSocket gives it back (Forget),
+	// even if SetWaker or Register fails.
 	f.id = f.reactor.NextID()
+	f.registered = true
 	if err := f.reactor.SetWaker(f.id, w); err != nil {
 		return err
 	}
 	f.lastWaker = w
-	// From here on closeSocket tells the reactor to forget the
-	// registration, even if Register itself fails.
-	f.registered = true
 	return f.reactor.Register(fd, f.id, interest)
 }
 

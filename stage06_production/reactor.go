@@ -52,20 +52,19 @@ var ErrReactorClosed = errors.New("the reactor is closed")
 // Reactor watches sockets for the futures and wakes their tasks.
 //
 // Each registration has an id, taken from NextID, and the reactor keeps the
-// latest Waker for each id. Its event loop runs on its own OS thread, blocked
+// latest Waker for each id, in a slab (slab.go). Its event loop runs on its own OS thread, blocked
 // in the poller's wait (epoll_wait or kevent); for every event it looks up
 // the id's waker and calls Wake.
 // Everything else (Register, SetWaker, Deregister) is called by futures on
-// their executors' threads, so the map of wakers is shared and guarded by a
+// their executors' threads, so the slab of wakers is shared and guarded by a
 // mutex.
 //
-// The mutex is held only for a map operation (never across a system call
+// The mutex is held only for a slab operation (never across a system call
 // or a Wake), and the futures skip SetWaker when the waker has not changed
 // (HTTPGetFuture.pending). With a reactor per executor (the default) only
 // one executor uses it.
 type Reactor struct {
 	poller *poller // the OS's readiness queue; see poller_epoll.go, poller_kqueue.go
-	lastID atomic.Int64
 
 	// timers are the deadlines the event loop watches (timers.go). They
 	// have a lock of their own.
@@ -76,8 +75,8 @@ type Reactor struct {
 	closing atomic.Bool
 
 	mu      sync.Mutex
-	wakers  map[int]Waker
-	stopped error // why the event loop ended; nil while it runs
+	wakers  Slab[Waker] // by registration id; a slot is empty (the zero Waker) from NextID until SetWaker
+	stopped error       // why the event loop ended; nil while it runs
 
 	// stopping is set, without the lock, as the event loop stops, so a
 	// future can ask "still running?" without queueing for the mutex.
@@ -164,7 +163,6 @@ func NewDrivenReactor() (*Reactor, error) {
 func newReactorOn(p *poller) *Reactor {
 	return &Reactor{
 		poller:    p,
-		wakers:    map[int]Waker{},
 		loopDone:  make(chan struct{}),
 		turnReady: make([]int, maxEvents),
 	}
@@ -177,10 +175,15 @@ func (r *Reactor) traceOn(lane *trace.Lane) {
 	r.timers.trace = lane
 }
 
-// NextID returns a registration id never handed out before by this reactor.
-// Ids start at 1. Any goroutine may call it.
+// NextID reserves a registration: a slot in the reactor's slab of wakers,
+// empty until SetWaker fills it, and free again after Forget or Deregister.
+// Its id is the slot's (so ids are reused), with the slot's generation in
+// it (so an id is never the same as one handed out before: slab.go). Ids
+// start at 1. Any goroutine may call it.
 func (r *Reactor) NextID() int {
-	return int(r.lastID.Add(1))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.wakers.Insert(Waker{})
 }
 
 // Register asks the poller to watch fd, edge-triggered, for interest
@@ -189,8 +192,9 @@ func (r *Reactor) NextID() int {
 // Events come back with the id, not the fd. Fd numbers are reused: the
 // moment a socket is closed, the next socket opened may get its number. An
 // event that was already on its way for the old socket would then wake the
-// new socket's task. Ids are never reused, so such a stale event finds no
-// waker and is ignored.
+// new socket's task. The id's slot in the slab of wakers may be reused as
+// well, but the id carries the slot's generation: an id from before the slot
+// was freed finds no waker, so such a stale event is ignored.
 //
 // Set the waker (SetWaker) before registering: the poller may report the fd
 // at once, on the reactor's thread, and an event for an id without a waker
@@ -217,14 +221,16 @@ func (r *Reactor) Register(fd, id int, interest Interest) error {
 // finds out at its next poll rather than waiting for a wake-up that cannot
 // come.
 //
-//workbook:exercise s03-register
+//workbook:exercise s06-waker-slab
 func (r *Reactor) SetWaker(id int, w Waker) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped != nil {
 		return r.stopped
 	}
-	r.wakers[id] = w
+	if !r.wakers.Set(id, w) {
+		return fmt.Errorf("reactor: registration %d is not open: take an id from NextID, and do not use it after Forget or Deregister", id)
+	}
 	r.trace.KeepsWaker(id, w.traceTask())
 	return nil
 }
@@ -235,7 +241,7 @@ func (r *Reactor) SetWaker(id int, w Waker) error {
 // the waker is forgotten.
 func (r *Reactor) Deregister(fd, id int) error {
 	r.mu.Lock()
-	delete(r.wakers, id)
+	r.wakers.Remove(id)
 	r.mu.Unlock()
 	r.trace.Deregisters(fd, id)
 	r.fdLife.RLock()
@@ -256,10 +262,11 @@ func (r *Reactor) Deregister(fd, id int) error {
 // Linux, a socket leaves epoll's list only once no descriptor refers to it
 // any more, and a forked child holds copies until it execs) is harmless:
 // events carry the id, the id has no waker any more, and the event is
-// dropped. Ids that are never reused are what make this safe.
+// dropped. An id is never the same as one handed out before (it carries its
+// slot's generation), and that is what makes this safe.
 func (r *Reactor) Forget(fd, id int) {
 	r.mu.Lock()
-	delete(r.wakers, id)
+	r.wakers.Remove(id)
 	r.mu.Unlock()
 	r.trace.Deregisters(fd, id)
 	r.poller.forget(fd)
@@ -485,12 +492,12 @@ func (r *Reactor) PendingTimers() int {
 // The waker is called after the mutex is released: Wake takes the executor's
 // own lock, and holding two locks at once is how deadlocks start.
 //
-//workbook:exercise s03-event-loop
+//workbook:exercise s06-waker-slab
 func (r *Reactor) wake(id int) {
 	r.mu.Lock()
-	w, ok := r.wakers[id]
+	w, ok := r.wakers.Get(id)
 	r.mu.Unlock()
-	if ok {
+	if ok && w != (Waker{}) {
 		r.trace.Wakes(w.traceTask())
 		w.Wake()
 	}
@@ -505,8 +512,16 @@ func (r *Reactor) stop(why error) {
 	r.mu.Lock()
 	r.stopped = why
 	r.stopping.Store(true)
-	waiting := r.wakers
-	r.wakers = map[int]Waker{}
+	// Each registration is taken out of the slab, not the slab dropped
+	// whole: a new slab would hand out id 1 again, and a future that still
+	// holds an old id 1 would then Forget another's registration.
+	var waiting []Waker
+	for id, w := range r.wakers.All() {
+		r.wakers.Remove(id)
+		if w != (Waker{}) {
+			waiting = append(waiting, w)
+		}
+	}
 	r.mu.Unlock()
 	for _, w := range r.timers.stop() {
 		r.trace.Wakes(w.traceTask())

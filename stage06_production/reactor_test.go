@@ -248,7 +248,9 @@ func TestDeregisterRemovesFDAndWaker(t *testing.T) {
 	assertNotWatched(t, r.poller, rd, "after Deregister the fd must be off the poller's watch list")
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	assert.NotContains(t, r.wakers, id, "Deregister must forget the id's waker, or the map grows with every request")
+	_, kept := r.wakers.Get(id)
+	assert.False(t, kept, "Deregister must forget the id's waker and free its slot, or the slab grows with every request")
+	assert.Zero(t, r.wakers.Len())
 }
 
 func TestRegisterTwiceReportsError(t *testing.T) {
@@ -408,6 +410,8 @@ func TestSetWakerReplacesTheEarlierWaker(t *testing.T) {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	assert.Equal(t, later, r.wakers[id], "the reactor must keep the latest waker for an id: a later poll's waker replaces the earlier one")
-	assert.Len(t, r.wakers, 1, "one waker per id, not one per call")
+	kept, ok := r.wakers.Get(id)
+	assert.True(t, ok)
+	assert.Equal(t, later, kept, "the reactor must keep the latest waker for an id: a later poll's waker replaces the earlier one")
+	assert.Equal(t, 1, r.wakers.Len(), "one waker per id, not one per call")
 }

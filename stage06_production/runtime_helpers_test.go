@@ -28,7 +28,7 @@ func newTestReactor(t *testing.T) *Reactor {
 	return r
 }
 
-// newIdleReactor returns a reactor with a poller and an empty map of wakers
+// newIdleReactor returns a reactor with a poller and an empty slab of wakers
 // but no event loop, its poller closed when the test ends. Tests of
 // Register ask the kernel what the poller watches (watchlist_test.go), so
 // they do not need the event loop to work.
@@ -37,7 +37,7 @@ func newIdleReactor(t *testing.T) *Reactor {
 	p, err := newPoller()
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.close() })
-	return &Reactor{poller: p, wakers: map[int]Waker{}, loopDone: make(chan struct{})}
+	return &Reactor{poller: p, loopDone: make(chan struct{})}
 }
 
 // testWaker is a waker for task id with a fresh queue and parker of its own,

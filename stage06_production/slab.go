@@ -1,8 +1,8 @@
 //go:build linux || darwin || freebsd
 
-// This file is the slab the executor keeps its tasks in: a slice of slots
-// reused as tasks come and go, found by id with one index instead of a
-// map's hashing.
+// This file is the slab the executor keeps its tasks in, and the reactor its
+// wakers: a slice of slots reused as values come and go, each found by its
+// id with one index instead of a map's hashing.
 
 package main
 
@@ -29,7 +29,8 @@ const (
 
 // Slab keeps values in a slice and gives each one an id that finds it again
 // by indexing: the executor's tasks live in one, looked up by id at every
-// poll.
+// poll, and the reactor's wakers in another, looked up by registration id at
+// every event.
 //
 // Why not a map from id to task: with 10,000 tasks waiting, Go's map costs
 // about 44 bytes a task (each key kept beside its value, in groups of slots
@@ -49,7 +50,8 @@ const (
 // tokens for the same reason.
 //
 // The zero Slab is empty and ready to use. It is not safe for concurrent
-// use: the executor's own goroutine is the only one that touches it.
+// use: only the executor's own goroutine touches its tasks, and the reactor
+// reaches its wakers under its mutex.
 type Slab[T any] struct {
 	slots []slabSlot[T]
 	free  []int32 // indexes of the empty slots, the last freed at the end
@@ -115,6 +117,18 @@ func (s *Slab[T]) Get(id int) (T, bool) {
 		return none, false
 	}
 	return slot.value, true
+}
+
+// Set replaces the value id names and reports whether there is one to
+// replace: an id of an empty slot, or of an earlier generation, sets
+// nothing.
+func (s *Slab[T]) Set(id int, value T) bool {
+	slot := s.slot(id)
+	if slot == nil {
+		return false
+	}
+	slot.value = value
+	return true
 }
 
 // Remove takes the value id names out of the slab and returns it, with

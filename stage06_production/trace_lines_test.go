@@ -58,6 +58,24 @@ func TestBlockOnRecordsEachParkForTheTrace(t *testing.T) {
 		"an executor without a reactor of its own parks, and BlockOn records every park as a span: e.trace.Parks() just before e.parker.Park(), e.trace.Unparked() just after")
 }
 
+func TestSetWakerAndWakeRecordTheirStepsForTheTrace(t *testing.T) {
+	rec := stagetest.RecordTrace(t, 0)
+	r := newIdleReactor(t)
+	r.traceOn(trace.NewLane("reactor", ""))
+	id := r.NextID()
+	w := testWaker(7)
+	require.NoError(t, r.SetWaker(id, w))
+	r.wake(id)
+	tr := rec.Stop()
+
+	assert.Equal(t, []string{
+		fmt.Sprintf("reactor: keep the waker of task 7 for registration %d", id),
+		"reactor: wake task 7",
+	}, stagetest.Story(tr, stagetest.OfKind(trace.KeepWaker, trace.Wake)),
+		"SetWaker records the waker it keeps (r.trace.KeepsWaker(id, w.traceTask()), under its lock, once kept), and wake records each wake just before it calls the waker (r.trace.Wakes(w.traceTask()))")
+	assert.Equal(t, []int{7}, w.ready.TakeAll(nil), "wake must call the waker")
+}
+
 func TestTurnRecordsItsRegistrationsWaitsAndWakesForTheTrace(t *testing.T) {
 	rec := stagetest.RecordTrace(t, 0)
 	r := newDrivenTestReactor(t)
