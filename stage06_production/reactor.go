@@ -52,9 +52,9 @@ var ErrReactorClosed = errors.New("the reactor is closed")
 // Reactor watches sockets for the futures and wakes their tasks.
 //
 // Each registration has an id, taken from NextID, and the reactor keeps the
-// latest Waker for each id, in a slab (slab.go). Its event loop runs on its own OS thread, blocked
-// in the poller's wait (epoll_wait or kevent); for every event it looks up
-// the id's waker and calls Wake.
+// latest Waker for each id, in a slab (slab.go). Its event loop runs on its
+// own OS thread, blocked in the poller's wait (epoll_wait or kevent); for
+// every event it looks up the id's waker and calls Wake.
 // Everything else (Register, SetWaker, Deregister) is called by futures on
 // their executors' threads, so the slab of wakers is shared and guarded by a
 // mutex.
@@ -487,7 +487,10 @@ func (r *Reactor) PendingTimers() int {
 }
 
 // wake calls the waker of registration id, if it has one. An event for an id
-// without a waker belongs to a socket deregistered since; it is dropped.
+// the slab no longer holds belongs to a socket given back since (Forget,
+// Deregister), even if its slot has a new registration now; an id whose
+// slot still holds the zero Waker has not had its SetWaker yet. Either way
+// nobody waits for the event, and it is dropped.
 //
 // The waker is called after the mutex is released: Wake takes the executor's
 // own lock, and holding two locks at once is how deadlocks start.

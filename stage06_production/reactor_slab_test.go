@@ -94,4 +94,5 @@ func TestStopWakesEveryWaitingTaskAndKeepsIdsApart(t *testing.T) {
 	assert.Zero(t, r.wakers.Len(), "stop must empty the slab")
 	after := r.NextID()
 	assert.NotContains(t, []int{withWaker, reserved}, after, "an id handed out after stop must differ from every id before it: an old future's Forget would otherwise free a new registration")
+	assert.Error(t, r.SetWaker(after, testWaker(2)), "SetWaker after the event loop has stopped must fail: nothing would ever call the waker")
 }

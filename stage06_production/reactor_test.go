@@ -401,7 +401,7 @@ func TestClosedReactorsLeaveNoThreads(t *testing.T) {
 }
 
 func TestSetWakerReplacesTheEarlierWaker(t *testing.T) {
-	r := newTestReactor(t)
+	r := newIdleReactor(t)
 	id := r.NextID()
 	earlier, later := testWaker(1), testWaker(2)
 

@@ -46,8 +46,10 @@ const (
 // cannot tell). So each slot counts its generation, one more at every
 // Remove, and an id carries the generation it was given with: an id of an
 // earlier generation finds nothing, exactly as a removed key finds nothing
-// in a map. Tokio's slab of I/O registrations puts a generation in its
-// tokens for the same reason.
+// in a map. Go's netpoller does the same for its registrations: the value it
+// gives epoll is a pointer to the socket's pollDesc tagged with a sequence
+// number (fdseq) that goes up each time the pollDesc is reused, and an event
+// whose tag is out of date is dropped.
 //
 // The zero Slab is empty and ready to use. It is not safe for concurrent
 // use: only the executor's own goroutine touches its tasks, and the reactor
