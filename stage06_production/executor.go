@@ -147,7 +147,8 @@ func (e *Executor) Spawn(task Task) {
 // A woken id with no task is skipped: the task has finished, and the wake-up
 // came late (a reactor event already on its way, a waker another goroutine
 // kept). The slab finds nothing for such an id even after another task has
-// taken its slot, because the id still carries the slot's old generation.
+// taken its slot, because the id carries the generation the slot had when
+// the finished task was given it.
 // Tasks woken while this runs are polled in the next round of the loop, not
 // lost.
 //

@@ -16,9 +16,9 @@ import "time"
 // collector to follow. The 16 bytes saved take the request's timeout from
 // Go's 112-byte size class down to 96.
 //
-// Values of time.Time still come in and go out (AddTimer's deadline,
-// Timer.Deadline): instantOf and Time convert at the edge, exactly, because
-// both sides read the same monotonic clock.
+// Values of time.Time come in and go out at the edges (AddTimer's deadline,
+// Timer.Deadline): instantOf and Time convert there, exactly, because both
+// sides read the same monotonic clock.
 type instant int64
 
 // clockStart is the zero instant. time.Now carries a monotonic reading, so

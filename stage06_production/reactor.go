@@ -487,7 +487,7 @@ func (r *Reactor) PendingTimers() int {
 }
 
 // wake calls the waker of registration id, if it has one. An event for an id
-// the slab no longer holds belongs to a socket given back since (Forget,
+// the slab does not hold belongs to a socket given back since (Forget,
 // Deregister), even if its slot has a new registration now; an id whose
 // slot still holds the zero Waker has not had its SetWaker yet. Either way
 // nobody waits for the event, and it is dropped.
