@@ -57,7 +57,6 @@ const (
 type Slab[T any] struct {
 	slots []slabSlot[T]
 	free  []int32 // indexes of the empty slots, the last freed at the end
-	len   int
 }
 
 // slabSlot is one place in a Slab.
@@ -90,7 +89,6 @@ func (s *Slab[T]) Insert(value T) int {
 	}
 	slot := &s.slots[index]
 	slot.value, slot.occupied = value, true
-	s.len++
 	return slabID(index, slot.gen)
 }
 
@@ -122,8 +120,8 @@ func (s *Slab[T]) Get(id int) (T, bool) {
 }
 
 // Set replaces the value id names and reports whether there is one to
-// replace: an id of an empty slot, or of an earlier generation, sets
-// nothing.
+// replace: an id of an empty slot, or one whose generation differs from
+// its slot's, sets nothing.
 func (s *Slab[T]) Set(id int, value T) bool {
 	slot := s.slot(id)
 	if slot == nil {
@@ -148,12 +146,12 @@ func (s *Slab[T]) Remove(id int) (removed T, ok bool) {
 	// task, and all it holds, alive), not occupied, one generation on.
 	*slot = slabSlot[T]{gen: (slot.gen + 1) & slabGenMask}
 	s.free = append(s.free, int32(id&slabIndexMask-1))
-	s.len--
 	return removed, true
 }
 
-// Len is the number of values in the slab.
-func (s *Slab[T]) Len() int { return s.len }
+// Len is the number of values in the slab: every slot holds one, except
+// those on the free list.
+func (s *Slab[T]) Len() int { return len(s.slots) - len(s.free) }
 
 // All yields the id and value of every value in the slab, in slot order. The
 // loop's body may Remove the value it is given.

@@ -48,7 +48,7 @@ const serverConnsMargin = 256
 
 func main() {
 	// Ctrl-C cancels ctx: the running child is killed, the server stopped,
-	// and what was measured so far is still written out.
+	// and the runs that have finished are written out all the same.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
@@ -129,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	if sweepErr != nil {
 		if len(runs) > 0 {
-			fmt.Fprintf(stderr, "%s: stopped after %d of %d runs; what was measured is in %s\n", program, len(runs), len(jobs), cfg.OutDir)
+			fmt.Fprintf(stderr, "%s: stopped after %d of %d runs; the finished runs are in %s\n", program, len(runs), len(jobs), cfg.OutDir)
 		}
 		return sweepErr
 	}
