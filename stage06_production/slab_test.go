@@ -188,3 +188,29 @@ func TestALateWakeOfAFinishedTaskDoesNotPollTheTaskThatTookItsSlot(t *testing.T)
 	assert.Equal(t, 1, waiting.Polls(), "a waker of a finished task was called, and the executor polled the task that has its slot now: the id must carry the slot's generation, and the slab must find nothing for an old one")
 	assert.Equal(t, 1, e.tasks.Len())
 }
+
+func TestAStaleIdInABatchDoesNotHideTheIdsAfterIt(t *testing.T) {
+	e := NewExecutor("main", nil)
+	var lateID int
+	e.Spawn(&funcTask{poll: func(_ int, w Waker) Poll[struct{}] {
+		lateID = w.id
+		return Ready(struct{}{})
+	}})
+	require.NoError(t, e.pollReady())
+	var waitingID int
+	waiting := &funcTask{poll: func(_ int, w Waker) Poll[struct{}] {
+		waitingID = w.id
+		return Pending[struct{}]()
+	}}
+	e.Spawn(waiting)
+	require.NoError(t, e.pollReady())
+	require.NotEqual(t, lateID, waitingID, "the waiting task reuses the finished one's slot, one generation on")
+	require.Equal(t, 1, waiting.Polls())
+
+	// One batch: first the finished task's late id, then a real wake-up.
+	e.ready.Push(lateID)
+	e.ready.Push(waitingID)
+	require.NoError(t, e.pollReady())
+
+	assert.Equal(t, 2, waiting.Polls(), "a woken id that finds no task must be skipped, not end the round: the ids after it in the batch are still to be polled")
+}
