@@ -222,7 +222,9 @@ func BenchmarkRequest(b *testing.B) {
 			b.ReportAllocs()
 			e, reactor := benchExecutor(b, shared)
 			client := &HTTPClient{Target: tgt, Reactor: reactor}
-			get := func(path string) Future[string] { return WithTimeout(client.Get(path), 10*time.Second, reactor) }
+			get := func(path string) *TimeoutFuture[string] {
+				return WithTimeout(client.Get(path), 10*time.Second, reactor)
+			}
 			report := &countingReporter{}
 			for b.Loop() {
 				if err := e.BlockOn(NewRequest(0, 0, "/0/HelloWorld", get, report)); err != nil {
@@ -262,7 +264,9 @@ func BenchmarkRequests100(b *testing.B) {
 			b.ReportAllocs()
 			e, reactor := benchExecutor(b, shared)
 			client := &HTTPClient{Target: tgt, Reactor: reactor}
-			get := func(path string) Future[string] { return WithTimeout(client.Get(path), 10*time.Second, reactor) }
+			get := func(path string) *TimeoutFuture[string] {
+				return WithTimeout(client.Get(path), 10*time.Second, reactor)
+			}
 			report := &countingReporter{}
 			for done := 0; done < b.N; done += batch {
 				n := min(batch, b.N-done)

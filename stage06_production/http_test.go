@@ -60,15 +60,15 @@ func pollToEnd(t *testing.T, f *HTTPGetFuture) Poll[string] {
 func pollUntilReceived(t *testing.T, f *HTTPGetFuture, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for len(f.received) < n {
+	for len(f.buf) < n {
 		p := f.Poll(testWaker(1))
-		require.False(t, p.Ready, "future finished after %d bytes (err: %v); it must stay pending until the server closes the connection", len(f.received), p.Err)
+		require.False(t, p.Ready, "future finished after %d bytes (err: %v); it must stay pending until the server closes the connection", len(f.buf), p.Err)
 		if time.Now().After(deadline) {
-			t.Fatalf("future read %d of %d bytes within 5s, in state %s", len(f.received), n, f.state)
+			t.Fatalf("future read %d of %d bytes within 5s, in state %s", len(f.buf), n, f.state)
 		}
 		time.Sleep(time.Millisecond)
 	}
-	require.Equal(t, n, len(f.received), "future read more than the server has sent")
+	require.Equal(t, n, len(f.buf), "future read more than the server has sent")
 }
 
 // serveInPieces answers f's request with pieces, one at a time, each only
@@ -432,8 +432,9 @@ func TestRequestsRunToEndUnderRealExecutorAndReactor(t *testing.T) {
 	srv := stagetest.StartDelayServer(t)
 	out := &syncBuffer{}
 	results := NewResults(out, false)
-	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: newTestReactor(t)}
-	get := func(path string) Future[string] { return client.Get(path) }
+	reactor := newTestReactor(t)
+	client := &HTTPClient{Target: stagetest.Target(t, srv.Addr()), Reactor: reactor}
+	get := func(path string) *TimeoutFuture[string] { return WithTimeout(client.Get(path), time.Minute, reactor) }
 	e := NewExecutor("main", out)
 	request := func(i int) Task { return NewRequest(0, i, fmt.Sprintf("/%d/HelloWorld%d", i*100, i), get, results) }
 

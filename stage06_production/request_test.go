@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,11 +27,14 @@ func (r *fakeReporter) Fail(executor, i int, err error) {
 	r.outcomes = append(r.outcomes, fmt.Sprintf("fail %d/%d: %v", executor, i, err))
 }
 
-// oneGet returns a get that hands out f and records the paths asked for.
-func oneGet(f Future[string], paths *[]string) func(string) Future[string] {
-	return func(path string) Future[string] {
+// oneGet returns a get that hands out f, under a timeout of an hour whose
+// timer never fires (a fakeTimekeeper's), and records the paths asked for.
+// The timeout passes f's polls, its wakers, its result and its Close
+// through, as it does for the real GET.
+func oneGet(f Future[string], paths *[]string) func(string) *TimeoutFuture[string] {
+	return func(path string) *TimeoutFuture[string] {
 		*paths = append(*paths, path)
-		return f
+		return WithTimeout(f, time.Hour, &fakeTimekeeper{})
 	}
 }
 
@@ -93,6 +97,16 @@ func TestRequestCloseClosesTheGetItAwaits(t *testing.T) {
 	require.NoError(t, r.Close())
 
 	assert.Equal(t, 1, get.closed, "closing the request must close the GET it waits for, so its socket is released")
+}
+
+func TestRequestClosedBeforeItsFirstPollHasNothingToClose(t *testing.T) {
+	var paths []string
+	r := NewRequest(0, 0, "/0/x", oneGet(&closableFuture{}, &paths), &fakeReporter{})
+
+	require.NoError(t, r.Close(), "a request that never started awaits nothing: Close has nothing to release")
+
+	assert.Empty(t, paths, "closing a request must not start its GET")
+	assert.ErrorIs(t, r.Poll(testWaker(1)).Err, errPolledAfterDone, "a closed request is done: a later poll must not start it")
 }
 
 // fakeSpawner records the tasks spawned on it.

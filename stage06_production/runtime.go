@@ -73,7 +73,7 @@ func runOnReactor(ctx context.Context, reactor *Reactor, t *target.Target, p Pla
 		// One client per executor: the client is shared by that executor's
 		// requests only, which all run on its thread.
 		client := &HTTPClient{Target: t, Reactor: reactor}
-		get := func(path string) Future[string] { return WithTimeout(client.Get(path), limit, reactor) }
+		get := func(path string) *TimeoutFuture[string] { return WithTimeout(client.Get(path), limit, reactor) }
 		executor := NewExecutor(fmt.Sprintf("executor-%d", index), out)
 		requests := newRequests(index, get, report)
 		request := func(i int) Task { return requests.New(i, p.Path(i)) }

@@ -68,7 +68,7 @@ func runOnOwnReactors(ctx context.Context, t *target.Target, p Plan, r *Results)
 			return nil // Ctrl-C came before this executor started
 		}
 		client := &HTTPClient{Target: t, Reactor: reactor}
-		get := func(path string) Future[string] { return WithTimeout(client.Get(path), limit, reactor) }
+		get := func(path string) *TimeoutFuture[string] { return WithTimeout(client.Get(path), limit, reactor) }
 		executor := NewDrivingExecutor(fmt.Sprintf("executor-%d", index), out, reactor)
 		requests := newRequests(index, get, report)
 		request := func(i int) Task { return requests.New(i, p.Path(i)) }

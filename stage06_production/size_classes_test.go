@@ -17,12 +17,12 @@ import (
 func TestWaitingRequestObjectsFitTheirSizeClasses(t *testing.T) {
 	assert.Equal(t, 2*unsafe.Sizeof(uintptr(0)), unsafe.Sizeof(Waker{}),
 		"a Waker is copied three times per waiting request (HTTP future, timer, reactor map): keep it to an id and one pointer to what every waker of the executor shares (wakeTarget)")
-	assert.LessOrEqual(t, unsafe.Sizeof(HTTPGetFuture{}), uintptr(112),
-		"the HTTP future must fit Go's 112-byte size class: one byte more and every request pays for 128 (keep state, registered and connected side by side, in one word)")
-	assert.LessOrEqual(t, unsafe.Sizeof(TimeoutFuture[string]{}), uintptr(96),
-		"the timeout (its Sleep and Timer inside) must fit Go's 96-byte size class: one byte more and every request pays for 112 (a Timer's deadline is an instant, 8 bytes, not a 24-byte time.Time)")
-	assert.LessOrEqual(t, unsafe.Sizeof(RequestCoroutine{}), uintptr(64),
-		"the request coroutine must fit Go's 64-byte size class: one byte more and every request pays for 80")
+	assert.LessOrEqual(t, unsafe.Sizeof(HTTPGetFuture{}), uintptr(96),
+		"the HTTP future must fit Go's 96-byte size class: one byte more and every request pays for 112 (keep state, registered and connected side by side, in one word, and the request's and the answer's bytes in the one slice buf)")
+	assert.LessOrEqual(t, unsafe.Sizeof(TimeoutFuture[string]{}), uintptr(80),
+		"the timeout (its Sleep and Timer inside) must fit Go's 80-byte size class: one byte more and every request pays for 96 (a Timer is a deadline (an instant, 8 bytes, not a 24-byte time.Time), a waker and an index, and nothing more)")
+	assert.LessOrEqual(t, unsafe.Sizeof(RequestCoroutine{}), uintptr(48),
+		"the request coroutine must fit Go's 48-byte size class: one byte more and every request pays for 64 (the GET it awaits is a *TimeoutFuture, one word, not a two-word Future interface)")
 }
 
 func TestWakersOfOneExecutorShareOneTarget(t *testing.T) {

@@ -63,7 +63,7 @@ func (p *ioPair) closePeer(t *testing.T) {
 // futureOn is an HTTP future that already owns the local socket and is
 // about to send request: the state writeRequest and readResponse work in.
 func futureOn(p *ioPair, request string) *HTTPGetFuture {
-	return &HTTPGetFuture{fd: p.local, unsent: []byte(request)}
+	return &HTTPGetFuture{fd: p.local, buf: []byte(request)}
 }
 
 // drainPeer reads everything that has arrived at the peer end so far.
@@ -146,7 +146,7 @@ func TestWriteRequestSendsWholeRequestWhenThereIsRoom(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.True(t, sent, "the socket had room for the whole request, so writeRequest must report it as sent")
-	assert.Empty(t, f.unsent, "once everything is sent, nothing may be left in f.unsent")
+	assert.Empty(t, f.buf, "once everything is sent, nothing may be left in f.buf")
 	assert.Equal(t, request, string(drainPeer(t, p)), "the peer must receive exactly the request bytes")
 }
 
@@ -163,9 +163,9 @@ func TestWriteRequestKeepsUnsentRestWhenSocketIsFull(t *testing.T) {
 
 	require.NoError(t, err, "a full send buffer (EAGAIN) is not an error: it means 'try again on a later poll'")
 	require.False(t, sent, "the socket cannot hold 256 KiB, so the request cannot all be sent yet")
-	assert.NotEmpty(t, f.unsent, "the bytes the kernel did not take must stay in f.unsent for the next poll")
-	assert.Less(t, len(f.unsent), len(request),
-		"the bytes the kernel did take must be cut off the front of f.unsent (write returns how many it took)")
+	assert.NotEmpty(t, f.buf, "the bytes the kernel did not take must stay in f.buf for the next poll")
+	assert.Less(t, len(f.buf), len(request),
+		"the bytes the kernel did take must be cut off the front of f.buf (write returns how many it took)")
 }
 
 func TestWriteRequestFinishesPartialRequestOnLaterCalls(t *testing.T) {
@@ -187,11 +187,11 @@ func TestWriteRequestFinishesPartialRequestOnLaterCalls(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("request not sent after 5s of calls: %d of %d bytes arrived, %d still unsent", len(received), len(request), len(f.unsent))
+			t.Fatalf("request not sent after 5s of calls: %d of %d bytes arrived, %d still unsent", len(received), len(request), len(f.buf))
 		}
 	}
 
-	assert.Empty(t, f.unsent, "writeRequest reported the request as sent, so nothing may be left in f.unsent")
+	assert.Empty(t, f.buf, "writeRequest reported the request as sent, so nothing may be left in f.buf")
 	assert.True(t, bytes.Equal(request, received),
 		"the peer must receive every byte of the request exactly once and in order: got %d bytes for %d sent", len(received), len(request))
 }
@@ -216,7 +216,7 @@ func TestReadResponseIsNotDoneWhenNothingHasArrived(t *testing.T) {
 
 	require.NoError(t, err, "EAGAIN means 'nothing yet', not an error")
 	assert.False(t, eof, "the peer is still connected, so the answer has not ended")
-	assert.Empty(t, f.received)
+	assert.Empty(t, f.buf)
 }
 
 func TestReadResponseCollectsEverythingThatHasArrived(t *testing.T) {
@@ -229,8 +229,8 @@ func TestReadResponseCollectsEverythingThatHasArrived(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.False(t, eof, "the peer is still connected, so the answer has not ended")
-	assert.True(t, bytes.Equal(answer, f.received),
-		"one call must read until EAGAIN, not just once: got %d of the %d bytes waiting (edge-triggered epoll will not report bytes that were already there)", len(f.received), len(answer))
+	assert.True(t, bytes.Equal(answer, f.buf),
+		"one call must read until EAGAIN, not just once: got %d of the %d bytes waiting (edge-triggered epoll will not report bytes that were already there)", len(f.buf), len(answer))
 }
 
 func TestReadResponseAddsToWhatEarlierCallsRead(t *testing.T) {
@@ -244,8 +244,8 @@ func TestReadResponseAddsToWhatEarlierCallsRead(t *testing.T) {
 	_, err = callReadResponse(t, f)
 	require.NoError(t, err)
 
-	assert.Equal(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", string(f.received),
-		"bytes from every call must be appended to f.received: the answer arrives over several polls")
+	assert.Equal(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", string(f.buf),
+		"bytes from every call must be appended to f.buf: the answer arrives over several polls")
 }
 
 func TestReadResponseReportsEOFWhenPeerCloses(t *testing.T) {
@@ -258,7 +258,7 @@ func TestReadResponseReportsEOFWhenPeerCloses(t *testing.T) {
 
 	require.NoError(t, err, "EOF is how the answer ends (Connection: close), not an error")
 	assert.True(t, eof, "a read of 0 bytes means the peer has closed: readResponse must report EOF")
-	assert.Equal(t, "bye", string(f.received), "the bytes before EOF must be kept")
+	assert.Equal(t, "bye", string(f.buf), "the bytes before EOF must be kept")
 }
 
 func TestReadResponseReportsConnectionReset(t *testing.T) {
@@ -280,12 +280,26 @@ func TestReadResponseReportsConnectionReset(t *testing.T) {
 func TestReadResponseRefusesAnswerOverLimit(t *testing.T) {
 	p := newIOPair(t)
 	f := futureOn(p, "")
-	f.received = make([]byte, maxResponseBytes-2)
+	f.buf = make([]byte, maxResponseBytes-2)
 	writeAtPeer(t, p, []byte("xyz"))
 
 	_, err := callReadResponse(t, f)
 
 	require.Error(t, err, "an answer of more than maxResponseBytes must be refused with an error")
-	assert.LessOrEqual(t, len(f.received), maxResponseBytes,
-		"f.received must never grow past maxResponseBytes, or a server that never stops sending fills the memory")
+	assert.LessOrEqual(t, len(f.buf), maxResponseBytes,
+		"f.buf must never grow past maxResponseBytes, or a server that never stops sending fills the memory")
+}
+
+func TestReadResponseAcceptsAnAnswerOfExactlyTheLimit(t *testing.T) {
+	p := newIOPair(t)
+	f := futureOn(p, "")
+	f.buf = make([]byte, maxResponseBytes-2)
+	writeAtPeer(t, p, []byte("yz"))
+	p.closePeer(t)
+
+	eof, err := callReadResponse(t, f)
+
+	require.NoError(t, err, "an answer of exactly maxResponseBytes is within the limit: only a byte more is refused (compare with >, not >=)")
+	assert.True(t, eof)
+	assert.Len(t, f.buf, maxResponseBytes)
 }

@@ -37,11 +37,19 @@ import (
 //
 // deadline and waker are written only by the owner (through AddTimer, or
 // before the Timer is first added), and the reactor only reads them, under
-// the queue's lock; seq and index belong to the queue, under its lock.
+// the queue's lock; index belongs to the queue, under its lock.
+//
+// Two timers with the same deadline fire in the same round, in no promised
+// order. Go's runtime promises none either: it orders its own timers by
+// deadline alone, and under testing/synctest's fake clock, where equal
+// deadlines are common, it breaks ties at random on purpose, so that no
+// test comes to rely on an order. Keeping the order they were added would
+// take a sequence number in every Timer, and 8 bytes more would put every
+// request's timeout in Go's next size class (see the README's "What a
+// waiting request does not need").
 type Timer struct {
 	noCopy   noCopy
 	deadline instant
-	seq      uint64 // the order timers were added, so equal deadlines fire first come, first served
 	waker    Waker
 	index    int // where the timer sits in the heap; -1 once it has fired or been cancelled
 }
@@ -75,15 +83,11 @@ type timerHeap []*Timer
 // Len implements heap.Interface.
 func (h timerHeap) Len() int { return len(h) }
 
-// Less puts the earlier deadline first and, for equal deadlines, the timer
-// added first.
+// Less puts the earlier deadline first.
 //
 //workbook:exercise s06-timers
 func (h timerHeap) Less(i, j int) bool {
-	if h[i].deadline != h[j].deadline {
-		return h[i].deadline < h[j].deadline
-	}
-	return h[i].seq < h[j].seq
+	return h[i].deadline < h[j].deadline
 }
 
 // Swap exchanges two timers and tells each where it now is: CancelTimer
@@ -125,9 +129,8 @@ func (h *timerHeap) Pop() any {
 // behind the sockets' SetWaker and Deregister. It is never held across a
 // system call or a Wake.
 type timerQueue struct {
-	mu      sync.Mutex
-	timers  timerHeap
-	lastSeq uint64
+	mu     sync.Mutex
+	timers timerHeap
 	// wakeBy is the latest moment at which the event loop will look at the
 	// heap again: the deadline it is waiting for, or zero while it waits
 	// without a timeout. A new timer earlier than that needs a wake-up, or
@@ -140,7 +143,7 @@ type timerQueue struct {
 	trace *trace.Lane
 }
 
-// add fills t in (deadline, its place in the order, waker) and puts it in
+// add fills t in (deadline and waker) and puts it in
 // the heap. t must not be in the heap already. It reports whether the event
 // loop must be woken to notice it: only when the new deadline comes before
 // the one the loop is waiting for. A run of 10,000 requests, whose deadlines
@@ -153,8 +156,7 @@ func (q *timerQueue) add(t *Timer, deadline time.Time, w Waker) (wakeLoop bool, 
 	if q.stopped {
 		return false, ErrReactorClosed
 	}
-	q.lastSeq++
-	t.deadline, t.seq, t.waker = instantOf(deadline), q.lastSeq, w
+	t.deadline, t.waker = instantOf(deadline), w
 	heap.Push(&q.timers, t)
 	if q.wakeBy.IsZero() || deadline.Before(q.wakeBy) {
 		// The loop is told once; until it has looked again, the new

@@ -49,15 +49,21 @@ func TestTimersFireInDeadlineOrderWhateverTheOrderAdded(t *testing.T) {
 	assert.Zero(t, q.len(), "a timer that fired leaves the heap")
 }
 
-func TestTimersWithEqualDeadlinesFireInTheOrderAdded(t *testing.T) {
+func TestTimersWithEqualDeadlinesFireInTheSameRound(t *testing.T) {
 	var q timerQueue
-	for id := 1; id <= 5; id++ {
-		addTimer(t, &q, time.Second, id)
+	for _, id := range []int{1, 2, 6, 3, 4, 5} {
+		offset := time.Second
+		if id == 6 {
+			offset = 2 * time.Second
+		}
+		addTimer(t, &q, offset, id)
 	}
 
-	fired, _ := q.next(base.Add(time.Second), nil)
+	fired, wait := q.next(base.Add(time.Second), nil)
 
-	assert.Equal(t, []int{1, 2, 3, 4, 5}, firedIDs(fired), "equal deadlines: first added, first fired (Less compares seq when deadlines are equal)")
+	assert.ElementsMatch(t, []int{1, 2, 3, 4, 5}, firedIDs(fired), "every timer due at that moment must fire in the same round (their order is not promised), and the later one must wait")
+	assert.Equal(t, 1, q.len(), "only the timer due a second later stays in the heap")
+	assert.Equal(t, time.Second, wait, "the loop may then wait until the one timer left is due")
 }
 
 func TestOnlyExpiredTimersFireAndTheWaitLastsUntilTheNearestLeft(t *testing.T) {
