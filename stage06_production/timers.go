@@ -143,11 +143,11 @@ type timerQueue struct {
 	trace *trace.Lane
 }
 
-// add fills t in (deadline and waker) and puts it in
-// the heap. t must not be in the heap already. It reports whether the event
-// loop must be woken to notice it: only when the new deadline comes before
-// the one the loop is waiting for. A run of 10,000 requests, whose deadlines
-// all lie after the first one's, wakes the loop once, not 10,000 times.
+// add fills t in (deadline and waker) and puts it in the heap. t must not
+// be in the heap already. It reports whether the event loop must be woken
+// to notice it: only when the new deadline comes before the one the loop
+// is waiting for. A run of 10,000 requests, whose deadlines all lie after
+// the first one's, wakes the loop once, not 10,000 times.
 //
 //workbook:exercise s06-timers
 func (q *timerQueue) add(t *Timer, deadline time.Time, w Waker) (wakeLoop bool, err error) {
