@@ -140,11 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			err = fmt.Errorf("stop the embedded delay server: %w", closeErr)
 		}
 	}()
-	openFiles, err := openFileLimit()
-	if err != nil {
-		return err
-	}
-	if err := checkSockets(o.plan, t.Embedded != nil, openFiles); err != nil {
+	if err := target.CheckSockets(o.plan.Total(), t.Embedded != nil); err != nil {
 		return err
 	}
 

@@ -8,8 +8,6 @@ package main
 import (
 	"fmt"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Plan is the workload of one run: Executors executors, each making
@@ -46,10 +44,6 @@ const (
 	maxRequests  = 1_000_000 // per executor; the socket check is the real bound
 	maxDelay     = 60 * time.Second
 )
-
-// socketMargin is the file descriptors a run needs besides the request
-// sockets: stdin/out/err, the pollers, the delay server's listener, Go's own.
-const socketMargin = 64
 
 // Total is the number of requests of the whole run.
 func (p Plan) Total() int { return p.Executors * p.Requests }
@@ -101,32 +95,4 @@ func validatePlan(p Plan) error {
 			p.Requests, p.Requests-1, p.MaxDelay(), maxDelay)
 	}
 	return nil
-}
-
-// checkSockets checks that every request can hold its socket at once under
-// openFiles, the open-file limit (ulimit -n). Past it, socket(2) would fail
-// with EMFILE midway, and the run would end in thousands of identical
-// failures.
-func checkSockets(p Plan, serverInProcess bool, openFiles uint64) error {
-	sockets := uint64(p.Total())
-	why := ""
-	if serverInProcess {
-		sockets *= 2
-		why = " (client and server ends: the delay server runs in this process)"
-	}
-	if sockets+socketMargin <= openFiles {
-		return nil
-	}
-	return fmt.Errorf("%d requests need %d sockets at once%s but the open-file limit is %d; lower -requests/-executors or raise ulimit -n",
-		p.Total(), sockets, why, openFiles)
-}
-
-// openFileLimit reads the soft limit on open files (ulimit -n).
-func openFileLimit() (uint64, error) {
-	var rl unix.Rlimit
-	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {
-		return 0, fmt.Errorf("read the open-file limit: %w", err)
-	}
-	// Rlimit's fields are uint64 on Linux and macOS, int64 on FreeBSD.
-	return uint64(rl.Cur), nil
 }

@@ -79,20 +79,3 @@ func TestValidatePlanRefusesBadFlags(t *testing.T) {
 		})
 	}
 }
-
-func TestCheckSocketsNamesTheOpenFileLimit(t *testing.T) {
-	p := Plan{Executors: 2, Requests: 5000, Delay: time.Second, FixedDelay: true}
-
-	requireOneLine(t, checkSockets(p, false, 10000),
-		"10000 requests need 10000 sockets at once but the open-file limit is 10000; lower -requests/-executors or raise ulimit -n")
-	requireOneLine(t, checkSockets(p, true, 15000),
-		"need 20000 sockets", "delay server runs in this process", "open-file limit is 15000")
-	assert.NoError(t, checkSockets(p, false, 20000))
-	assert.NoError(t, checkSockets(p, true, 20100))
-}
-
-func TestOpenFileLimitIsReadable(t *testing.T) {
-	n, err := openFileLimit()
-	require.NoError(t, err)
-	assert.Positive(t, n)
-}

@@ -279,7 +279,7 @@ func missingAt(xys plotter.XYs, x float64) plotter.XYs {
 }
 
 // valueRange is the smallest and largest measured value of the panel, with
-// a stand-in range when nothing was measured.
+// a stand-in range when the panel has no measured value.
 func valueRange(spec panel, points []Point) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, p := range points {

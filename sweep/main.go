@@ -203,8 +203,8 @@ func medianOf(repeat int) string {
 	return fmt.Sprintf("median of %d runs per point", repeat)
 }
 
-// sumServerCPU is the server CPU time charged to the runs, and whether it
-// was measured for any of them.
+// sumServerCPU is the server CPU time charged to the runs, and whether any
+// of them has a server measurement.
 func sumServerCPU(runs []Run) (int64, bool) {
 	var total int64
 	measured := false

@@ -16,18 +16,12 @@ import (
 	"fmt"
 	"runtime"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/asyncworkbook/asyncgo/baselines/internal/plan"
+	"github.com/asyncworkbook/asyncgo/internal/target"
 )
 
 // goDefaultMaxThreads is Go's own default for runtime/debug.SetMaxThreads.
 const goDefaultMaxThreads = 10_000
-
-// socketMargin is the file descriptors kept for what is not a request's
-// socket: the standard streams, the Go runtime's epoll or kqueue, the
-// listener of an embedded delay server.
-const socketMargin = 64
 
 // threadsOverhead estimates the threads Go needs besides one per request:
 // sysmon, a thread per P running goroutines, spare threads it keeps parked.
@@ -48,7 +42,7 @@ type threadLimit struct {
 // limit on threads, and returns the Go thread limit to set: maxThreads, or
 // when that is 0, as many as the run needs (at least Go's default).
 func checkLimits(p *plan.Plan, maxThreads int, serverInProcess bool) (int, error) {
-	if err := checkSockets(p, serverInProcess); err != nil {
+	if err := target.CheckSockets(p.Total(), serverInProcess); err != nil {
 		return 0, err
 	}
 	need := p.Total() + threadsOverhead()
@@ -76,26 +70,4 @@ func checkLimits(p *plan.Plan, maxThreads int, serverInProcess bool) (int, error
 			p.Total(), need, l.name, l.max, inUse, how)
 	}
 	return goLimit, nil
-}
-
-// checkSockets checks that every request can hold its socket at the same
-// time. When the delay server runs in this process (no -addr and none
-// listening), each connection takes two descriptors, one for each end.
-// Go raises the soft open-file limit to the hard one as a program starts,
-// so the soft limit read here is the most there is.
-func checkSockets(p *plan.Plan, serverInProcess bool) error {
-	var rl unix.Rlimit
-	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {
-		return fmt.Errorf("read the open-file limit: %w", err)
-	}
-	sockets, why := uint64(p.Total()), ""
-	if serverInProcess {
-		sockets, why = 2*sockets, " (both ends: the delay server runs in this process)"
-	}
-	// Rlimit's fields are uint64 on Linux and macOS, int64 on FreeBSD.
-	if limit := uint64(rl.Cur); sockets+socketMargin > limit {
-		return fmt.Errorf("%d requests need %d sockets at once%s, but the open-file limit is %d; lower -requests or -executors, or raise ulimit -n",
-			p.Total(), sockets, why, limit)
-	}
-	return nil
 }

@@ -1,10 +1,10 @@
 //go:build unix
 
 // This file turns a Target into what a raw socket needs: the address family
-// for socket(2) and the socket address for connect(2). It is the only part
-// of the package that needs golang.org/x/sys/unix, which does not build on
-// Windows; the rest (flags, Resolve, the loopback rule, errors and exit
-// status) builds everywhere, for the delay server.
+// for socket(2) and the socket address for connect(2). It and sockets.go are
+// the parts of the package that need golang.org/x/sys/unix, which does not
+// build on Windows; the rest (flags, Resolve, the loopback rule, errors and
+// exit status) builds everywhere, for the delay server.
 
 package target
 
